@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto'
+import fastifyFormbody from '@fastify/formbody'
+import Fastify, { type FastifyBaseLogger, type RouteOptions } from 'fastify'
+import type { Config } from './config.ts'
+import { auditRoutes } from './platform/audit/routes.ts'
+import { authRoutes } from './platform/auth/routes.ts'
+import type { Db } from './platform/db/database.ts'
+import { createDeadlines } from './platform/deadlines/deadlines.ts'
+import { homeRoutes } from './platform/home/routes.ts'
+import { createApi } from './platform/http/api.ts'
+import { errorHandling } from './platform/http/error-handling.ts'
+import { security } from './platform/http/security.ts'
+import { userRoutes } from './platform/users/routes.ts'
+import { usersService } from './platform/users/service.ts'
+import { createNavigation } from './platform/views/navigation.ts'
+import { views } from './platform/views/views.ts'
+
+export type AppOptions = {
+  config: Config
+  db: Db
+  /** A pino logger; none in tests. */
+  logger?: FastifyBaseLogger
+}
+
+/** Composes the platform and the modules. The order of registration reads as a table of contents. */
+export async function buildApp({ config, db, logger }: AppOptions) {
+  const app = Fastify({
+    ...(logger ? { loggerInstance: logger } : { logger: false }),
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.production,
+    genReqId: request => {
+      const given = request.headers['x-request-id']
+      return typeof given === 'string' && /^[A-Za-z0-9._-]{8,100}$/.test(given) ? given : randomUUID()
+    },
+    routerOptions: { ignoreTrailingSlash: true },
+    return503OnClosing: true,
+  })
+
+  // Every route as registered. Kept by reference and read after start-up, because a plugin's own onRoute hook
+  // (the static assets') may complete a route's config after this one has seen it.
+  const registered: RouteOptions[] = []
+  app.addHook('onRoute', route => {
+    registered.push(route)
+  })
+  app.decorate('routeTable', {
+    getter: () =>
+      registered.flatMap(route =>
+        (Array.isArray(route.method) ? route.method : [route.method]).map(method => ({
+          method,
+          url: route.url,
+          permission: route.config?.permission,
+          public: route.config?.public,
+        })),
+      ),
+  })
+
+  const navigation = createNavigation()
+  const deadlines = createDeadlines()
+  const api = createApi()
+  const users = usersService(db)
+
+  // Platform: views and assets, who you are and what you may do, errors.
+  await app.register(fastifyFormbody)
+  await app.register(views, { production: config.production })
+  await app.register(security, {
+    db,
+    secret: config.sessionSecret,
+    production: config.production,
+    sessionIdleMinutes: config.sessionIdleMinutes,
+    navigation,
+  })
+  await app.register(errorHandling)
+
+  // Platform pages and API.
+  await app.register(
+    authRoutes({ db, policy: config.signIn, production: config.production, idleMinutes: config.sessionIdleMinutes }),
+  )
+  await app.register(
+    homeRoutes({ db, deadlines, api, navigation, version: config.version, gitCommit: config.gitCommit }),
+  )
+  await app.register(userRoutes({ users, api, navigation }))
+  await app.register(auditRoutes({ db, api, navigation }))
+
+  app.get('/api/v1/openapi.json', { config: { public: true } }, async () => api.document({ version: config.version }))
+
+  await app.ready()
+  return app
+}
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeTable: readonly { method: string; url: string; permission?: string; public?: boolean }[]
+  }
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>

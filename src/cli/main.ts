@@ -1,0 +1,145 @@
+import { readFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import { loadConfig } from '../config.ts'
+import { seedDemo } from '../demo/seed.ts'
+import { DEFAULT_SCOPE, isRole } from '../platform/access/roles.ts'
+import { type Actor, verifyAuditChain } from '../platform/audit/audit.ts'
+import { type DatabaseHandle, openDatabase } from '../platform/db/database.ts'
+import { migrate } from '../platform/db/migrate.ts'
+import { prepareDatabase } from '../platform/db/prepare.ts'
+import { ValidationError } from '../platform/http/errors.ts'
+import { createUserSchema } from '../platform/users/schema.ts'
+import { usersService } from '../platform/users/service.ts'
+
+const USAGE = `Usage: portcullis <command> [options]
+
+Commands:
+  migrate                          apply database migrations
+  seed-demo                        create the demo accounts and data (not in production)
+  user create --username U --name "Full Name" --establishment MDI --role analyst [--role …]
+              [--scope establishment|group|region|national] [--compartment staff-corruption …]
+              (--password-stdin | --password P)
+  token create --username U --name LABEL      issue an API token and print it (shown once)
+  verify-audit                     prove the audit chain is unbroken; exits 1 naming the first broken link
+
+Runs against DATABASE_URL, or the embedded database in DATA_DIR (default ./data).`
+
+const CLI_ACTOR: Actor = { userId: null, username: 'cli', establishmentCode: null, correlationId: null }
+
+type Command = (database: DatabaseHandle, args: string[]) => Promise<number>
+
+const commands: Record<string, Command> = {
+  async migrate(database) {
+    const applied = await migrate(database.db, line => console.log(line))
+    console.log(applied.length ? `${applied.length} migration(s) applied` : 'The database is up to date')
+    return 0
+  },
+
+  async 'seed-demo'(database) {
+    const config = loadConfig()
+    if (config.production) {
+      console.error('Demo data is never created in production.')
+      return 1
+    }
+    await prepareDatabase(database.db, line => console.log(line))
+    const seeded = await seedDemo(database.db, { password: config.demoPassword, log: line => console.log(line) })
+    console.log(seeded ? 'Demo data created' : 'The database already has users: demo data not created')
+    return 0
+  },
+
+  async 'user create'(database, args) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        username: { type: 'string' },
+        name: { type: 'string' },
+        email: { type: 'string' },
+        department: { type: 'string' },
+        establishment: { type: 'string' },
+        role: { type: 'string', multiple: true },
+        scope: { type: 'string' },
+        compartment: { type: 'string', multiple: true },
+        password: { type: 'string' },
+        'password-stdin': { type: 'boolean' },
+      },
+    })
+    const roles = values.role ?? []
+    const firstRole = roles.find(isRole)
+    const password = values['password-stdin'] ? readFileSync(0, 'utf8').replace(/\r?\n$/, '') : values.password
+    const input = createUserSchema.parse({
+      username: values.username,
+      displayName: values.name,
+      email: values.email,
+      department: values.department,
+      establishmentCode: values.establishment?.toUpperCase(),
+      roles,
+      scope: values.scope ?? (firstRole ? DEFAULT_SCOPE[firstRole] : undefined),
+      compartments: values.compartment ?? [],
+      password,
+    })
+    await usersService(database.db).create({ actor: CLI_ACTOR, user: null }, input)
+    console.log(`User ${input.username} created`)
+    return 0
+  },
+
+  async 'token create'(database, args) {
+    const { values } = parseArgs({ args, options: { username: { type: 'string' }, name: { type: 'string' } } })
+    if (!values.username || !values.name) {
+      console.error('token create needs --username and --name')
+      return 2
+    }
+    const { token } = await usersService(database.db).createToken(
+      { actor: CLI_ACTOR, user: null },
+      values.username.toLowerCase(),
+      values.name,
+    )
+    console.log(token)
+    return 0
+  },
+
+  async 'verify-audit'(database) {
+    const verdict = await verifyAuditChain(database.db)
+    if (verdict.ok) {
+      console.log(`The audit chain is unbroken: ${verdict.events} events verified`)
+      return 0
+    }
+    console.error(`The audit chain is broken at event ${verdict.brokenAt}: ${verdict.reason}`)
+    return 1
+  },
+}
+
+async function run(argv: string[]): Promise<number> {
+  const [first, second, ...rest] = argv
+  const twoWords = `${first} ${second}`
+  const name = commands[twoWords] ? twoWords : first
+  const args = commands[twoWords] ? rest : argv.slice(1)
+  const command = name ? commands[name] : undefined
+  if (!command || first === '--help' || first === 'help') {
+    console.log(USAGE)
+    return command || !first || first === '--help' || first === 'help' ? 0 : 2
+  }
+  const config = loadConfig()
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 })
+  try {
+    if (name !== 'migrate' && name !== 'seed-demo') await prepareDatabase(database.db)
+    return await command(database, args)
+  } finally {
+    await database.close()
+  }
+}
+
+run(process.argv.slice(2)).then(
+  code => process.exit(code),
+  error => {
+    if (error instanceof ValidationError) {
+      for (const field of error.fields) console.error(`${field.field}: ${field.message}`)
+    } else if (error && typeof error === 'object' && 'issues' in error) {
+      for (const issue of (error as { issues: { path: PropertyKey[]; message: string }[] }).issues) {
+        console.error(`${issue.path.join('.') || 'input'}: ${issue.message}`)
+      }
+    } else {
+      console.error(`portcullis: ${(error as Error).message ?? error}`)
+    }
+    process.exit(error instanceof ValidationError || (error && typeof error === 'object' && 'issues' in error) ? 2 : 1)
+  },
+)

@@ -1,0 +1,45 @@
+import type { Compartment, Role, Scope } from '../platform/access/roles.ts'
+import { DEFAULT_SCOPE } from '../platform/access/roles.ts'
+
+// Demo establishments: real prisons from the register, chosen to show scope at work.
+// MDI and LEI are both in the Yorkshire group; FNI is in the high security estate and the same SOCU region;
+// WWI is in London, another group and another region.
+export const DEMO_ESTABLISHMENTS = ['MDI', 'LEI', 'FNI', 'WWI'] as const
+export const FIRST_ESTABLISHMENT = DEMO_ESTABLISHMENTS[0]
+
+type DemoUser = {
+  username: Role
+  displayName: string
+  department: string
+  scope: Scope
+  compartments: Compartment[]
+}
+
+const person = (
+  username: Role,
+  displayName: string,
+  department: string,
+  compartments: Compartment[] = [],
+): DemoUser => ({
+  username,
+  displayName,
+  department,
+  scope: DEFAULT_SCOPE[username],
+  compartments,
+})
+
+/** One demo account per role, each named after its role, all at the first establishment. */
+export const DEMO_USERS: readonly DemoUser[] = [
+  person('reporter', 'Rachel Reporter', 'Residential'),
+  person('analyst', 'Adam Analyst', 'Security'),
+  person('head-of-security', 'Hannah Hughes', 'Security'),
+  person('governor', 'Gareth Gordon', 'Senior leadership'),
+  person('pgd', 'Priya Desai', 'Prison group'),
+  person('ed-security', 'Edward Sykes', 'HMPPS Security'),
+  person('socu', 'Sam Okafor', 'SOCU'),
+  person('counter-corruption', 'Carol Cole', 'Counter-corruption', ['staff-corruption']),
+  person('authorising-officer', 'Alan Osei', 'Senior leadership'),
+  person('pio', 'Paula Irving', 'Police'),
+  person('auditor', 'Aisha Ahmed', 'Assurance'),
+  person('admin', 'Alex Admin', 'Digital'),
+]

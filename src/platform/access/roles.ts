@@ -1,0 +1,101 @@
+// Roles, permissions and compartments: the whole access policy in one file (DESIGN.md, "Who uses it").
+// A module that adds a route adds its permission here and grants it to the roles that need it.
+
+export const ROLES = [
+  'reporter',
+  'analyst',
+  'head-of-security',
+  'governor',
+  'pgd',
+  'ed-security',
+  'socu',
+  'counter-corruption',
+  'authorising-officer',
+  'pio',
+  'auditor',
+  'admin',
+] as const
+export type Role = (typeof ROLES)[number]
+
+export const ROLE_NAMES: Record<Role, string> = {
+  reporter: 'Member of staff (reporter)',
+  analyst: 'Security analyst',
+  'head-of-security': 'Head of security',
+  governor: 'Governor',
+  pgd: 'Prison group director',
+  'ed-security': 'Executive director of security',
+  socu: 'SOCU officer',
+  'counter-corruption': 'Counter-corruption officer',
+  'authorising-officer': 'Authorising officer',
+  pio: 'Police prison intelligence officer',
+  auditor: 'Auditor',
+  admin: 'Administrator',
+}
+
+export const SCOPES = ['establishment', 'group', 'region', 'national'] as const
+export type Scope = (typeof SCOPES)[number]
+
+export const SCOPE_NAMES: Record<Scope, string> = {
+  establishment: 'Own establishment',
+  group: 'Prison group',
+  region: 'SOCU region',
+  national: 'National',
+}
+
+/** The scope a new user with this role gets unless an administrator chooses otherwise. */
+export const DEFAULT_SCOPE: Record<Role, Scope> = {
+  reporter: 'establishment',
+  analyst: 'establishment',
+  'head-of-security': 'establishment',
+  governor: 'establishment',
+  pgd: 'group',
+  'ed-security': 'national',
+  socu: 'region',
+  'counter-corruption': 'establishment',
+  'authorising-officer': 'establishment',
+  pio: 'establishment',
+  auditor: 'establishment',
+  admin: 'national',
+}
+
+// Need-to-know compartments cut across roles: without one, its records do not exist for the user.
+export const COMPARTMENTS = ['staff-corruption', 'chis', 'counter-terrorism'] as const
+export type Compartment = (typeof COMPARTMENTS)[number]
+
+export const COMPARTMENT_NAMES: Record<Compartment, string> = {
+  'staff-corruption': 'Staff corruption',
+  chis: 'Covert human intelligence sources (CHIS)',
+  'counter-terrorism': 'Counter-terrorism',
+}
+
+export const PERMISSIONS = ['home:view', 'users:manage', 'tokens:manage', 'audit:read'] as const
+export type Permission = (typeof PERMISSIONS)[number]
+
+const EVERYONE: readonly Permission[] = ['home:view']
+
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  reporter: [...EVERYONE],
+  analyst: [...EVERYONE],
+  'head-of-security': [...EVERYONE],
+  governor: [...EVERYONE],
+  pgd: [...EVERYONE],
+  'ed-security': [...EVERYONE],
+  socu: [...EVERYONE],
+  'counter-corruption': [...EVERYONE],
+  'authorising-officer': [...EVERYONE],
+  pio: [...EVERYONE],
+  auditor: [...EVERYONE, 'audit:read'],
+  admin: [...EVERYONE, 'users:manage', 'tokens:manage'],
+}
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value)
+}
+
+export function isCompartment(value: string): value is Compartment {
+  return (COMPARTMENTS as readonly string[]).includes(value)
+}
+
+export function permissionsOf(roles: readonly Role[]): ReadonlySet<Permission> {
+  return new Set(roles.flatMap(role => ROLE_PERMISSIONS[role]))
+}

@@ -1,0 +1,148 @@
+import { createHash } from 'node:crypto'
+import type { Db, Executor } from '../db/database.ts'
+
+/** Who did it and under which request: every service call carries one. */
+export type Actor = {
+  userId: string | null
+  username: string
+  establishmentCode: string | null
+  correlationId: string | null
+}
+
+export const SYSTEM_ACTOR: Actor = { userId: null, username: 'system', establishmentCode: null, correlationId: null }
+
+/** What happened. Details must never contain intelligence text: references and field names only. */
+export type AuditEntry = {
+  action: string
+  subjectType?: string
+  subjectId?: string
+  establishmentCode?: string | null
+  details?: Record<string, unknown>
+}
+
+export type StoredAuditEvent = {
+  id: number
+  occurredAt: Date
+  actorUserId: string | null
+  actorUsername: string
+  action: string
+  subjectType: string | null
+  subjectId: string | null
+  establishmentCode: string | null
+  correlationId: string | null
+  details: Record<string, unknown>
+  prevHash: string
+  hash: string
+}
+
+/**
+ * Appends one event, in the caller's transaction so that the event and the change commit or fail together.
+ * Locking the chain head serialises writers, so each event's prev_hash is the hash of the event committed before it.
+ */
+export async function recordAudit(trx: Executor, actor: Actor, entry: AuditEntry, now = new Date()): Promise<void> {
+  const head = await trx
+    .selectFrom('auditChainHead')
+    .select(['lastHash'])
+    .where('id', '=', 1)
+    .forUpdate()
+    .executeTakeFirstOrThrow()
+  const event = {
+    occurredAt: now,
+    actorUserId: actor.userId,
+    actorUsername: actor.username,
+    action: entry.action,
+    subjectType: entry.subjectType ?? null,
+    subjectId: entry.subjectId ?? null,
+    establishmentCode: entry.establishmentCode ?? actor.establishmentCode ?? null,
+    correlationId: actor.correlationId,
+    // Round-trip through JSON so the hash covers exactly what jsonb will store (dates as strings, no undefined).
+    details: JSON.parse(JSON.stringify(entry.details ?? {})) as Record<string, unknown>,
+  }
+  const hash = auditHash(head.lastHash, event)
+  const inserted = await trx
+    .insertInto('auditEvent')
+    .values({ ...event, details: JSON.stringify(event.details), prevHash: head.lastHash, hash })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  await trx.updateTable('auditChainHead').set({ lastId: inserted.id, lastHash: hash }).where('id', '=', 1).execute()
+}
+
+type HashedFields = Omit<StoredAuditEvent, 'id' | 'prevHash' | 'hash'>
+
+export function auditHash(prevHash: string, event: HashedFields): string {
+  const canonical = canonicalJson({
+    prevHash,
+    occurredAt: event.occurredAt.toISOString(),
+    actorUserId: event.actorUserId,
+    actorUsername: event.actorUsername,
+    action: event.action,
+    subjectType: event.subjectType,
+    subjectId: event.subjectId,
+    establishmentCode: event.establishmentCode,
+    correlationId: event.correlationId,
+    details: event.details,
+  })
+  return createHash('sha256').update(canonical).digest('hex')
+}
+
+/** JSON with object keys sorted at every depth: jsonb does not keep key order, the hash must not depend on it. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null)
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`
+}
+
+export type ChainVerdict =
+  | { ok: true; events: number }
+  | { ok: false; events: number; brokenAt: number; reason: string }
+
+/** Walks the whole chain in order and names the first event whose link does not hold. */
+export async function verifyAuditChain(db: Db, batchSize = 5000): Promise<ChainVerdict> {
+  let prevHash = '0'.repeat(64)
+  let prevId = 0
+  let count = 0
+  for (;;) {
+    const rows = (await db
+      .selectFrom('auditEvent')
+      .selectAll()
+      .where('id', '>', prevId)
+      .orderBy('id')
+      .limit(batchSize)
+      .execute()) as StoredAuditEvent[]
+    for (const row of rows) {
+      count++
+      if (row.prevHash !== prevHash) {
+        return {
+          ok: false,
+          events: count,
+          brokenAt: row.id,
+          reason: `audit event ${row.id} does not follow event ${prevId}: an event between them was removed or altered`,
+        }
+      }
+      if (auditHash(row.prevHash, row) !== row.hash) {
+        return {
+          ok: false,
+          events: count,
+          brokenAt: row.id,
+          reason: `audit event ${row.id} does not match its hash: its contents were changed after it was written`,
+        }
+      }
+      prevHash = row.hash
+      prevId = row.id
+    }
+    if (rows.length < batchSize) break
+  }
+  const head = await db.selectFrom('auditChainHead').selectAll().where('id', '=', 1).executeTakeFirstOrThrow()
+  if (head.lastId !== prevId || head.lastHash !== prevHash) {
+    return {
+      ok: false,
+      events: count,
+      brokenAt: head.lastId,
+      reason: `the chain ends at event ${prevId} but its head records event ${head.lastId}: later events were removed`,
+    }
+  }
+  return { ok: true, events: count }
+}

@@ -1,0 +1,190 @@
+import type { UserRecord } from '../access/user.ts'
+import { type Actor, recordAudit } from '../audit/audit.ts'
+import type { Db } from '../db/database.ts'
+import { verifyPassword } from './passwords.ts'
+import { newSecret, sha256 } from './tokens.ts'
+
+export type SignInPolicy = { maxFailures: number; lockMinutes: number; maxPerIpPer15Minutes: number }
+
+export type SignInResult =
+  | { outcome: 'signed-in'; token: string; user: UserRecord }
+  | { outcome: 'invalid' | 'locked' | 'rate-limited' }
+
+type Attempt = { username: string; password: string; ip: string; userAgent: string | null; correlationId: string }
+
+const USER_COLUMNS = ['id', 'username', 'displayName', 'establishmentCode', 'roles', 'scope', 'compartments'] as const
+
+/**
+ * Password sign-in. Failures are counted per username (known or not, so a lock does not reveal that an account
+ * exists) and per address; the attempt, the session and the audit event are written together.
+ */
+export async function signInWithPassword(
+  db: Db,
+  policy: SignInPolicy,
+  attempt: Attempt,
+  now = new Date(),
+): Promise<SignInResult> {
+  const username = attempt.username.trim().toLowerCase()
+  const since = new Date(now.getTime() - policy.lockMinutes * 60_000)
+  const window = new Date(now.getTime() - 15 * 60_000)
+
+  const fromIp = await db
+    .selectFrom('signInAttempt')
+    .select(db.fn.countAll<number>().as('n'))
+    .where('ip', '=', attempt.ip)
+    .where('succeeded', '=', false)
+    .where('at', '>', window)
+    .executeTakeFirstOrThrow()
+  if (fromIp.n >= policy.maxPerIpPer15Minutes) return { outcome: 'rate-limited' }
+
+  const recent = await db
+    .selectFrom('signInAttempt')
+    .select(['succeeded'])
+    .where('username', '=', username)
+    .where('at', '>', since)
+    .orderBy('at', 'desc')
+    .limit(policy.maxFailures)
+    .execute()
+  const lastSuccessIndex = recent.findIndex(row => row.succeeded)
+  const failuresSinceSuccess = lastSuccessIndex === -1 ? recent.length : lastSuccessIndex
+  const locked = failuresSinceSuccess >= policy.maxFailures
+
+  const user = await db
+    .selectFrom('appUser')
+    .select([...USER_COLUMNS, 'passwordHash', 'active'])
+    .where('username', '=', username)
+    .executeTakeFirst()
+  // Always verify, so timing does not tell a locked or unknown account from a wrong password.
+  const passwordOk = await verifyPassword(user?.passwordHash ?? null, attempt.password)
+  const succeeded = !locked && passwordOk && user?.active === true && user.passwordHash !== null
+
+  return db.transaction().execute(async trx => {
+    await trx
+      .insertInto('signInAttempt')
+      .values({ username: username.slice(0, 100), ip: attempt.ip, succeeded, at: now })
+      .execute()
+    const actor: Actor = {
+      userId: user?.id ?? null,
+      username: username.slice(0, 100) || '(blank)',
+      establishmentCode: user?.establishmentCode ?? null,
+      correlationId: attempt.correlationId,
+    }
+    if (!succeeded || !user) {
+      await recordAudit(
+        trx,
+        actor,
+        { action: 'sign-in.failed', subjectType: 'user', subjectId: username, details: { locked, ip: attempt.ip } },
+        now,
+      )
+      return { outcome: locked ? 'locked' : 'invalid' } as const
+    }
+    const token = newSecret()
+    await trx
+      .insertInto('userSession')
+      .values({
+        id: sha256(token),
+        userId: user.id,
+        authMethod: 'password',
+        createdAt: now,
+        lastSeenAt: now,
+        ip: attempt.ip,
+        userAgent: attempt.userAgent?.slice(0, 300) ?? null,
+      })
+      .execute()
+    await recordAudit(
+      trx,
+      actor,
+      { action: 'sign-in', subjectType: 'user', subjectId: user.username, details: { ip: attempt.ip } },
+      now,
+    )
+    const { passwordHash: _hash, active: _active, ...record } = user
+    return { outcome: 'signed-in', token, user: record } as const
+  })
+}
+
+export type SessionLookup =
+  | { state: 'active'; sessionId: string; user: UserRecord }
+  | { state: 'expired' }
+  | { state: 'none' }
+
+/**
+ * Finds the live session behind a cookie. Idle sessions end here; last-seen is refreshed at most once a minute
+ * so that reading pages does not turn every request into a write.
+ */
+export async function findSession(
+  db: Db,
+  token: string,
+  idleMinutes: number,
+  now = new Date(),
+): Promise<SessionLookup> {
+  const id = sha256(token)
+  const row = await db
+    .selectFrom('userSession as s')
+    .innerJoin('appUser as u', 'u.id', 's.userId')
+    .select(['s.lastSeenAt', 's.endedAt', 'u.active'])
+    .select(['u.id', 'u.username', 'u.displayName', 'u.establishmentCode', 'u.roles', 'u.scope', 'u.compartments'])
+    .where('s.id', '=', id)
+    .executeTakeFirst()
+  if (!row) return { state: 'none' }
+  if (row.endedAt) return { state: 'expired' }
+  if (!row.active) {
+    await endSession(db, id, 'deactivated', now)
+    return { state: 'none' }
+  }
+  const idleSince = now.getTime() - row.lastSeenAt.getTime()
+  if (idleSince > idleMinutes * 60_000) {
+    await endSession(db, id, 'idle', now)
+    return { state: 'expired' }
+  }
+  if (idleSince > 60_000) {
+    await db.updateTable('userSession').set({ lastSeenAt: now }).where('id', '=', id).execute()
+  }
+  const { lastSeenAt: _seen, endedAt: _ended, active: _active, ...user } = row
+  return { state: 'active', sessionId: id, user }
+}
+
+export async function endSession(
+  db: Db,
+  sessionId: string,
+  reason: 'signed-out' | 'idle' | 'deactivated',
+  now = new Date(),
+): Promise<void> {
+  await db
+    .updateTable('userSession')
+    .set({ endedAt: now, endReason: reason })
+    .where('id', '=', sessionId)
+    .where('endedAt', 'is', null)
+    .execute()
+}
+
+/** Sign-out: ends the session and records it. */
+export async function signOut(db: Db, sessionId: string, actor: Actor, now = new Date()): Promise<void> {
+  await db.transaction().execute(async trx => {
+    await trx
+      .updateTable('userSession')
+      .set({ endedAt: now, endReason: 'signed-out' })
+      .where('id', '=', sessionId)
+      .where('endedAt', 'is', null)
+      .execute()
+    await recordAudit(trx, actor, { action: 'sign-out', subjectType: 'user', subjectId: actor.username }, now)
+  })
+}
+
+/** The user behind a bearer token, if it is live; notes its last use. */
+export async function findUserByApiToken(db: Db, token: string, now = new Date()): Promise<UserRecord | null> {
+  const row = await db
+    .selectFrom('apiToken as t')
+    .innerJoin('appUser as u', 'u.id', 't.userId')
+    .select(['t.id as tokenId', 't.lastUsedAt'])
+    .select(['u.id', 'u.username', 'u.displayName', 'u.establishmentCode', 'u.roles', 'u.scope', 'u.compartments'])
+    .where('t.tokenHash', '=', sha256(token))
+    .where('t.revokedAt', 'is', null)
+    .where('u.active', '=', true)
+    .executeTakeFirst()
+  if (!row) return null
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
+    await db.updateTable('apiToken').set({ lastUsedAt: now }).where('id', '=', row.tokenId).execute()
+  }
+  const { tokenId: _id, lastUsedAt: _used, ...user } = row
+  return user
+}

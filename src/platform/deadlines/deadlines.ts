@@ -1,0 +1,60 @@
+import type { CurrentUser } from '../access/user.ts'
+import type { Db } from '../db/database.ts'
+
+/** One thing a policy clock says must be done by a date. */
+export type DeadlineItem = {
+  title: string
+  /** Calendar date, 'YYYY-MM-DD'. */
+  dueDate: string
+  href: string
+  /** Which module's clock produced it, e.g. 'RIPA', 'SOC', 'LSS'. */
+  source: string
+}
+
+/** A module's clock: lists, for a user, every item in their scope that is due, in any time frame. */
+export type DeadlineSource = {
+  name: string
+  list(db: Db, user: CurrentUser, today: string): Promise<DeadlineItem[]>
+}
+
+export const DUE_SOON_DAYS = 14
+
+export function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`)
+  d.setUTCDate(d.getUTCDate() + days)
+  return d.toISOString().slice(0, 10)
+}
+
+/** Today's calendar date in Europe/London. */
+export function londonToday(now: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(now)
+}
+
+/** Splits items into overdue (before today) and due within the next 14 days; later items are left out. */
+export function partitionDeadlines(items: readonly DeadlineItem[], today: string) {
+  const horizon = addDays(today, DUE_SOON_DAYS)
+  const byDate = [...items].sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.title.localeCompare(b.title))
+  return {
+    overdue: byDate.filter(item => item.dueDate < today),
+    dueSoon: byDate.filter(item => item.dueDate >= today && item.dueDate <= horizon),
+  }
+}
+
+/** Modules register their clocks; the home page asks for one user's due and overdue work. */
+export function createDeadlines() {
+  const sources: DeadlineSource[] = []
+  return {
+    register(source: DeadlineSource) {
+      sources.push(source)
+    },
+    get sourceCount() {
+      return sources.length
+    },
+    async forUser(db: Db, user: CurrentUser, now: Date) {
+      const today = londonToday(now)
+      const lists = await Promise.all(sources.map(source => source.list(db, user, today)))
+      return partitionDeadlines(lists.flat(), today)
+    },
+  }
+}
+export type Deadlines = ReturnType<typeof createDeadlines>

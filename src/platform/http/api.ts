@@ -1,0 +1,172 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import type { Permission } from '../access/roles.ts'
+import type { CurrentUser } from '../access/user.ts'
+import { parseInput } from './errors.ts'
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+
+export type ApiRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> = {
+  method: Method
+  /** Fastify style: '/api/v1/users/:username'. */
+  url: string
+  summary: string
+  tag: string
+  /** Deny by default: an API route needs a permission too. */
+  permission: Permission
+  params?: P
+  query?: Q
+  body?: B
+  response: z.ZodType
+  /** Status of success; 200 unless said. */
+  status?: number
+  handler(input: {
+    request: FastifyRequest
+    reply: FastifyReply
+    user: CurrentUser
+    params: z.output<P>
+    query: z.output<Q>
+    body: z.output<B>
+  }): Promise<unknown>
+}
+
+type Registered = {
+  method: Method
+  url: string
+  summary: string
+  tag: string
+  permission: Permission
+  params?: z.ZodType
+  query?: z.ZodType
+  body?: z.ZodType
+  response: z.ZodType
+  status: number
+}
+
+/** The API's route table: every JSON route is registered through it, so the OpenAPI document cannot drift. */
+export function createApi() {
+  const routes: Registered[] = []
+
+  function route<
+    P extends z.ZodType = z.ZodObject,
+    Q extends z.ZodType = z.ZodObject,
+    B extends z.ZodType = z.ZodUnknown,
+  >(app: FastifyInstance, spec: ApiRoute<P, Q, B>) {
+    const status = spec.status ?? 200
+    routes.push({ ...spec, status })
+    app.route({
+      method: spec.method,
+      url: spec.url,
+      config: { permission: spec.permission },
+      handler: async (request, reply) => {
+        const params = spec.params ? parseInput(spec.params, request.params) : {}
+        const query = spec.query ? parseInput(spec.query, request.query) : {}
+        const body = spec.body ? parseInput(spec.body, request.body) : undefined
+        const result = await spec.handler({
+          request,
+          reply,
+          user: request.user!,
+          params: params as z.output<P>,
+          query: query as z.output<Q>,
+          body: body as z.output<B>,
+        })
+        reply.code(status)
+        return result
+      },
+    })
+  }
+
+  function document(info: { version: string }) {
+    const paths: Record<string, Record<string, unknown>> = {}
+    for (const r of routes) {
+      const path = r.url.replace(/:([A-Za-z]+)/g, '{$1}')
+      const parameters = [...objectParameters(r.params, 'path'), ...objectParameters(r.query, 'query')]
+      paths[path] ??= {}
+      paths[path][r.method.toLowerCase()] = {
+        summary: r.summary,
+        tags: [r.tag],
+        'x-permission': r.permission,
+        ...(parameters.length ? { parameters } : {}),
+        ...(r.body
+          ? {
+              requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } },
+            }
+          : {}),
+        responses: {
+          [String(r.status)]: {
+            description: 'Success',
+            content: { 'application/json': { schema: jsonSchema(r.response, 'output') } },
+          },
+          '400': problemResponse('Invalid input: each invalid field is named in errors'),
+          '401': problemResponse('No valid credentials'),
+          '403': problemResponse('The credentials do not carry the permission'),
+          '404': problemResponse('Not found, or outside your scope'),
+        },
+      }
+    }
+    return {
+      openapi: '3.1.0',
+      info: {
+        title: 'Portcullis API',
+        version: info.version,
+        description:
+          'The security management system for prisons. Authenticate with an API token issued by an administrator: ' +
+          '`Authorization: Bearer pcl_…`. Errors are application/problem+json (RFC 9457).',
+      },
+      servers: [{ url: '/' }],
+      security: [{ bearer: [] }],
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+        schemas: { Problem: PROBLEM_SCHEMA },
+      },
+      paths,
+    }
+  }
+
+  return { route, document, routes: routes as readonly Registered[] }
+}
+export type Api = ReturnType<typeof createApi>
+
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output') {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >
+  return rest
+}
+
+function objectParameters(schema: z.ZodType | undefined, where: 'path' | 'query') {
+  if (!schema) return []
+  const json = jsonSchema(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] }
+  return Object.entries(json.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: where,
+    required: where === 'path' || (json.required ?? []).includes(name),
+    schema: property,
+  }))
+}
+
+function problemResponse(description: string) {
+  return { description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } }
+}
+
+const PROBLEM_SCHEMA = {
+  type: 'object',
+  required: ['type', 'title', 'status'],
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    instance: { type: 'string' },
+    correlationId: { type: 'string' },
+    errors: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['field', 'message'],
+        properties: { field: { type: 'string' }, message: { type: 'string' } },
+      },
+    },
+  },
+}

@@ -1,0 +1,113 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { AppError, type FieldError, ValidationError } from './errors.ts'
+
+type Problem = { status: number; title: string; detail: string; fields?: FieldError[] }
+
+/** RFC 9457 problem details; `errors` names each invalid field. */
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: Problem) {
+  return reply
+    .code(problem.status)
+    .type('application/problem+json')
+    .send({
+      type: 'about:blank',
+      title: problem.title,
+      status: problem.status,
+      detail: problem.detail,
+      instance: request.url,
+      correlationId: request.id,
+      ...(problem.fields ? { errors: problem.fields } : {}),
+    })
+}
+
+const PAGE_TEXT: Record<number, { title: string; paragraphs: string[] }> = {
+  400: { title: 'There is a problem with what was sent', paragraphs: [] },
+  401: { title: 'Sign in to continue', paragraphs: ['Your session has ended. Sign in again to continue.'] },
+  403: {
+    title: 'You do not have permission to view this page',
+    paragraphs: ['If you need access, ask your head of security or a Portcullis administrator.'],
+  },
+  404: {
+    title: 'Page not found',
+    paragraphs: [
+      'If you typed the web address, check it is correct.',
+      'If you pasted the web address, check you copied the entire address.',
+    ],
+  },
+  409: { title: 'This has changed', paragraphs: [] },
+  413: { title: 'What you sent is too large', paragraphs: ['Send a smaller file or less text.'] },
+  415: { title: 'This kind of content cannot be accepted', paragraphs: [] },
+  429: { title: 'Too many attempts', paragraphs: ['Wait a few minutes and try again.'] },
+  500: {
+    title: 'Sorry, there is a problem with the service',
+    paragraphs: ['Try again later. Nothing you were doing has been half-saved.'],
+  },
+}
+
+/** Turns any failure into the right status and a GOV.UK page or problem+json; never a stack trace. */
+export const errorHandling = fp(async (app: FastifyInstance) => {
+  app.setErrorHandler(async (error: FastifyError | AppError, request, reply) => {
+    const problem = toProblem(error)
+    if (problem.status >= 500) {
+      request.log.error({ err: error }, 'request failed')
+    } else {
+      request.log.info({ status: problem.status, code: (error as FastifyError).code }, problem.title)
+    }
+    if (problem.status === 429) reply.header('retry-after', '60')
+    return respond(request, reply, problem)
+  })
+
+  app.setNotFoundHandler(async (request, reply) =>
+    respond(request, reply, {
+      status: 404,
+      title: 'Not found',
+      detail: `Nothing is at ${request.method} ${request.url.split('?')[0]}`,
+    }),
+  )
+
+  function respond(request: FastifyRequest, reply: FastifyReply, problem: Problem) {
+    if (request.wantsJson()) return sendProblem(request, reply, problem)
+    app.setPageLocals(request, reply)
+    const text = PAGE_TEXT[problem.status] ?? PAGE_TEXT[problem.status >= 500 ? 500 : 400]
+    const paragraphs =
+      problem.status >= 500 || problem.status === 404 || problem.status === 401
+        ? text.paragraphs
+        : [problem.detail, ...text.paragraphs]
+    return reply.code(problem.status).view('error.njk', {
+      title: text.title,
+      paragraphs: problem.fields ? [] : paragraphs,
+      fieldErrors: problem.fields,
+    })
+  }
+})
+
+function toProblem(error: FastifyError | AppError): Problem {
+  if (error instanceof ValidationError) {
+    return { status: 400, title: error.title, detail: 'Some fields are not valid', fields: error.fields }
+  }
+  if (error instanceof AppError) return { status: error.status, title: error.title, detail: error.message }
+  const status = (error as FastifyError).statusCode
+  if (error instanceof SyntaxError || (error as FastifyError).code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+    return { status: 400, title: 'Malformed JSON', detail: 'The request body is not valid JSON.' }
+  }
+  switch ((error as FastifyError).code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return {
+        status: 413,
+        title: 'Request body too large',
+        detail: 'The request body is larger than this service accepts.',
+      }
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return {
+        status: 415,
+        title: 'Unsupported media type',
+        detail: 'Send application/json to the API, or submit the form from the page.',
+      }
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { status: 400, title: 'Empty JSON body', detail: 'The request says it is JSON but has no body.' }
+  }
+  if (status && status >= 400 && status < 500) {
+    return { status, title: 'Bad request', detail: 'The request could not be understood.' }
+  }
+  return { status: 500, title: 'Internal server error', detail: 'Something went wrong. It has been logged.' }
+}
