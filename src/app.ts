@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import fastifyFormbody from '@fastify/formbody'
-import Fastify, { type FastifyBaseLogger, type RouteOptions } from 'fastify'
+import Fastify, { type FastifyBaseLogger, type FastifyPluginAsync, type RouteOptions } from 'fastify'
 import type { Config } from './config.ts'
 import { auditRoutes } from './platform/audit/routes.ts'
 import { authRoutes } from './platform/auth/routes.ts'
@@ -20,10 +20,12 @@ export type AppOptions = {
   db: Db
   /** A pino logger; none in tests. */
   logger?: FastifyBaseLogger
+  /** Extra routes composed after the modules (tests use this to reach failure paths). */
+  plugins?: FastifyPluginAsync[]
 }
 
 /** Composes the platform and the modules. The order of registration reads as a table of contents. */
-export async function buildApp({ config, db, logger }: AppOptions) {
+export async function buildApp({ config, db, logger, plugins = [] }: AppOptions) {
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
     bodyLimit: config.bodyLimitBytes,
@@ -82,6 +84,8 @@ export async function buildApp({ config, db, logger }: AppOptions) {
   await app.register(auditRoutes({ db, api, navigation }))
 
   app.get('/api/v1/openapi.json', { config: { public: true } }, async () => api.document({ version: config.version }))
+
+  for (const plugin of plugins) await app.register(plugin)
 
   await app.ready()
   return app

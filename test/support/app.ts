@@ -1,4 +1,4 @@
-import type { LightMyRequestResponse } from 'fastify'
+import type { FastifyPluginAsync, LightMyRequestResponse } from 'fastify'
 import { buildApp } from '../../src/app.ts'
 import { type Config, loadConfig } from '../../src/config.ts'
 import { seedDemo } from '../../src/demo/seed.ts'
@@ -10,11 +10,11 @@ export const DEMO_PASSWORD = 'portcullis-demo'
 export type TestApp = Awaited<ReturnType<typeof testApp>>
 
 /** The real app on a real (throwaway) database with the demo accounts, driven in memory with app.inject. */
-export async function testApp(overrides: Partial<Config> = {}, existing?: DatabaseHandle) {
+export async function testApp(overrides: Partial<Config> = {}, existing?: DatabaseHandle, plugins: FastifyPluginAsync[] = []) {
   const database = existing ?? (await testDatabase())
   await seedDemo(database.db, { password: DEMO_PASSWORD })
   const config = { ...loadConfig({ DEMO_PASSWORD }), ...overrides }
-  const app = await buildApp({ config, db: database.db })
+  const app = await buildApp({ config, db: database.db, plugins })
 
   /** Signs in through the real form and returns a browser-like session: cookies and the page's CSRF token. */
   async function signIn(username: string, password = DEMO_PASSWORD) {
