@@ -3,11 +3,8 @@ import { COMPARTMENTS, ROLES, SCOPES } from '../access/roles.ts'
 import { PASSWORD_MIN_LENGTH } from '../auth/passwords.ts'
 
 /** A form sends one checkbox as a string and several as an array; the API sends an array. */
-const list = <T extends z.ZodType>(item: T) =>
-  z.preprocess(
-    value => (value === undefined || value === '' ? [] : Array.isArray(value) ? value : [value]),
-    z.array(item),
-  )
+export const list = <T extends z.ZodType>(item: T) =>
+  z.preprocess(value => (value === '' ? [] : Array.isArray(value) ? value : [value]), z.array(item)).default([])
 
 const optionalText = (max: number, message: string) =>
   z.preprocess(
@@ -30,10 +27,12 @@ const userFields = {
     .string({ error: 'Select an establishment' })
     .trim()
     .regex(/^[A-Z]{3}$/, 'Select an establishment'),
-  roles: list(z.enum(ROLES, { error: 'Select a role from the list' })).refine(
-    roles => roles.length > 0,
-    'Select at least one role',
-  ),
+  roles: z
+    .preprocess(
+      value => (value === '' ? [] : typeof value === 'string' ? [value] : value),
+      z.array(z.enum(ROLES, { error: 'Select a role from the list' }), { error: 'Select at least one role' }),
+    )
+    .refine(roles => roles.length > 0, 'Select at least one role'),
   scope: z.enum(SCOPES, { error: 'Select what the user oversees' }),
   compartments: list(z.enum(COMPARTMENTS, { error: 'Select a compartment from the list' })),
 }
