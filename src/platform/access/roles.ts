@@ -68,24 +68,40 @@ export const COMPARTMENT_NAMES: Record<Compartment, string> = {
   'counter-terrorism': 'Counter-terrorism',
 }
 
-export const PERMISSIONS = ['home:view', 'users:manage', 'tokens:manage', 'audit:read'] as const
+export const PERMISSIONS = [
+  'home:view',
+  'users:manage',
+  'tokens:manage',
+  'audit:read',
+  'reference:manage',
+  'people:read',
+  'people:manage',
+  'people:protected-characteristics',
+  'people:import',
+  'flags:manage',
+] as const
 export type Permission = (typeof PERMISSIONS)[number]
 
 const EVERYONE: readonly Permission[] = ['home:view']
+// Every member of staff picks the people their reports concern.
+const STAFF: readonly Permission[] = [...EVERYONE, 'people:read']
+const SECURITY: readonly Permission[] = [...STAFF, 'people:manage', 'flags:manage']
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  reporter: [...EVERYONE],
-  analyst: [...EVERYONE],
-  'head-of-security': [...EVERYONE],
-  governor: [...EVERYONE],
-  pgd: [...EVERYONE],
-  'ed-security': [...EVERYONE],
-  socu: [...EVERYONE],
-  'counter-corruption': [...EVERYONE],
-  'authorising-officer': [...EVERYONE],
+  reporter: [...STAFF],
+  analyst: [...SECURITY],
+  'head-of-security': [...SECURITY, 'people:protected-characteristics'],
+  governor: [...STAFF, 'people:protected-characteristics'],
+  pgd: [...STAFF],
+  'ed-security': [...STAFF],
+  socu: [...STAFF, 'people:protected-characteristics'],
+  'counter-corruption': [...SECURITY],
+  'authorising-officer': [...STAFF],
+  // A police officer sees what is disseminated to them, not the prison's records.
   pio: [...EVERYONE],
-  auditor: [...EVERYONE, 'audit:read'],
-  admin: [...EVERYONE, 'users:manage', 'tokens:manage'],
+  auditor: [...STAFF, 'audit:read', 'people:protected-characteristics'],
+  // Administrators keep the reference data and imports, and read no intelligence.
+  admin: [...EVERYONE, 'users:manage', 'tokens:manage', 'reference:manage', 'people:import'],
 }
 
 export function isRole(value: string): value is Role {

@@ -1,0 +1,168 @@
+import { z } from 'zod'
+import { CELL_LOCATION, NOMINAL_KINDS, normaliseCro, normalisePnc, PRISON_NUMBER } from './rules.ts'
+
+const blank = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value)
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blank, schema.optional())
+
+/** A calendar date 'YYYY-MM-DD' that exists. */
+export const calendarDate = (message: string) => z.iso.date({ error: message })
+
+export const prisonNumber = z
+  .string({ error: 'Enter a prison number, like A1234BC' })
+  .trim()
+  .toUpperCase()
+  .regex(PRISON_NUMBER, 'Enter a prison number in the correct format, like A1234BC')
+
+const pnc = z.string().transform((value, ctx) => {
+  const normalised = normalisePnc(value)
+  if (!normalised) {
+    ctx.addIssue({ code: 'custom', message: 'Enter a PNC number in the correct format, like 2012/0123456Y' })
+    return z.NEVER
+  }
+  return normalised
+})
+const cro = z.string().transform((value, ctx) => {
+  const normalised = normaliseCro(value)
+  if (!normalised) {
+    ctx.addIssue({ code: 'custom', message: 'Enter a CRO number in the correct format, like 123456/99A' })
+    return z.NEVER
+  }
+  return normalised
+})
+
+/** Date of birth: a real date, not in the future, not before 1900. */
+export const dateOfBirth = (today: () => string) =>
+  calendarDate('Enter a real date of birth, like 1990-03-27').refine(
+    value => value <= today() && value >= '1900-01-01',
+    'Date of birth must be in the past',
+  )
+
+const name = (label: string) =>
+  z
+    .string({ error: `Enter the ${label}` })
+    .trim()
+    .min(1, `Enter the ${label}`)
+    .max(100, `The ${label} must be 100 characters or fewer`)
+
+export function nominalSchema(today: () => string) {
+  return z
+    .object({
+      kind: z.enum(NOMINAL_KINDS, { error: 'Select who this person is' }),
+      establishmentCode: z
+        .string({ error: 'Select an establishment' })
+        .trim()
+        .regex(/^[A-Z]{3}$/, 'Select an establishment'),
+      firstName: name('first name'),
+      middleNames: optional(z.string().trim().max(100, 'Middle names must be 100 characters or fewer')),
+      lastName: name('last name'),
+      dateOfBirth: optional(dateOfBirth(today)),
+      prisonNumber: optional(prisonNumber),
+      pncNumber: optional(pnc),
+      croNumber: optional(cro),
+      staffNumber: optional(z.string().trim().max(20, 'Staff number must be 20 characters or fewer')),
+      cellLocation: optional(
+        z.string().trim().toUpperCase().regex(CELL_LOCATION, 'Enter a cell location like A-1-002'),
+      ),
+      securityCategory: optional(z.string().trim().toUpperCase().max(2)),
+      releaseDate: optional(calendarDate('Enter a real release date, like 2027-06-30')),
+      notes: optional(z.string().trim().max(2000, 'Notes must be 2,000 characters or fewer')),
+    })
+    .superRefine((value, ctx) => {
+      if (value.kind === 'prisoner' && !value.prisonNumber) {
+        ctx.addIssue({ code: 'custom', path: ['prisonNumber'], message: 'Enter the prison number, like A1234BC' })
+      }
+      if (value.kind !== 'prisoner' && value.prisonNumber) {
+        ctx.addIssue({ code: 'custom', path: ['prisonNumber'], message: 'Only prisoners have a prison number' })
+      }
+    })
+}
+export type NominalInput = z.output<ReturnType<typeof nominalSchema>>
+
+export const searchQuery = z.object({
+  q: optional(z.string().trim().max(100, 'Search for 100 characters or fewer')),
+  kind: optional(z.enum(NOMINAL_KINDS, { error: 'Select a kind of person from the list' })),
+  establishment: optional(
+    z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z]{3}$/, 'Select an establishment from the list'),
+  ),
+  dateOfBirth: optional(calendarDate('Enter a real date of birth, like 1990-03-27')),
+  page: z.coerce.number().int().min(1).max(10_000).catch(1),
+})
+export type SearchQuery = z.output<typeof searchQuery>
+
+export function alertSchema(today: () => string) {
+  return z.object({
+    alertCode: z
+      .string({ error: 'Select a flag' })
+      .trim()
+      .toUpperCase()
+      .min(1, 'Select a flag')
+      .max(20, 'Select a flag from the list'),
+    description: optional(z.string().trim().max(1000, 'Description must be 1,000 characters or fewer')),
+    authorisedBy: z
+      .string({ error: 'Enter who authorised the flag' })
+      .trim()
+      .min(1, 'Enter who authorised the flag')
+      .max(100, 'Authorised by must be 100 characters or fewer'),
+    activeFrom: z.preprocess(
+      value => blank(value) ?? today(),
+      calendarDate('Enter a real start date, like 2026-11-23'),
+    ),
+    activeTo: optional(calendarDate('Enter a real end date, like 2027-05-23')),
+  })
+}
+export type AlertInput = z.output<ReturnType<typeof alertSchema>>
+
+/** Amend or close a flag: at least one change, and a reason for the record. */
+export const alertChangeSchema = z.object({
+  action: z.enum(['amend', 'close'], { error: 'Select amend or close' }).default('amend'),
+  description: optional(z.string().trim().max(1000, 'Description must be 1,000 characters or fewer')),
+  authorisedBy: optional(z.string().trim().max(100, 'Authorised by must be 100 characters or fewer')),
+  activeFrom: optional(calendarDate('Enter a real start date, like 2026-11-23')),
+  activeTo: optional(calendarDate('Enter a real end date, like 2027-05-23')),
+  comment: z
+    .string({ error: 'Enter the reason for the change' })
+    .trim()
+    .min(1, 'Enter the reason for the change')
+    .max(1000, 'The reason must be 1,000 characters or fewer'),
+})
+export type AlertChange = z.output<typeof alertChangeSchema>
+
+// The HMPPS Prisoner Search shape, as much of it as Portcullis holds. Unknown fields are ignored.
+const isoDateOrNull = z.preprocess(value => (value === '' ? null : value), z.iso.date().nullish())
+export const prisonerSearchRecord = z.object({
+  prisonerNumber: prisonNumber,
+  bookingId: z.union([z.string(), z.number()]).nullish(),
+  firstName: z.string({ error: 'firstName is missing' }).trim().min(1, 'firstName is missing'),
+  middleNames: z.string().nullish(),
+  lastName: z.string({ error: 'lastName is missing' }).trim().min(1, 'lastName is missing'),
+  dateOfBirth: z.iso.date({ error: 'dateOfBirth must be a real date YYYY-MM-DD' }),
+  prisonId: z
+    .string({ error: 'prisonId is missing' })
+    .trim()
+    .regex(/^[A-Z]{3}$/, 'prisonId must be an establishment code like MDI'),
+  status: z.string().nullish(),
+  cellLocation: z.string().nullish(),
+  category: z.string().nullish(),
+  pncNumber: z.string().nullish(),
+  croNumber: z.string().nullish(),
+  sentenceStartDate: isoDateOrNull,
+  releaseDate: isoDateOrNull,
+  conditionalReleaseDate: isoDateOrNull,
+  currentIncentive: z.object({ level: z.object({ description: z.string() }).nullish() }).nullish(),
+  aliases: z.array(z.object({ firstName: z.string(), lastName: z.string(), dateOfBirth: isoDateOrNull })).nullish(),
+  alerts: z
+    .array(
+      z.object({
+        alertType: z.string(),
+        alertCode: z.string(),
+        active: z.boolean(),
+        expired: z.boolean().nullish(),
+      }),
+    )
+    .nullish(),
+})
+export type PrisonerSearchRecord = z.output<typeof prisonerSearchRecord>
