@@ -26,7 +26,14 @@ describe('user administration', () => {
     const before = await t.db.selectFrom('appUser').select(t.db.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
     const response = await admin.post(
       '/admin/users/new',
-      { username: 'Bad Name!', displayName: '', email: 'not-an-email', establishmentCode: 'ZZZ', scope: 'galaxy', password: 'short' },
+      {
+        username: 'Bad Name!',
+        displayName: '',
+        email: 'not-an-email',
+        establishmentCode: 'ZZZ',
+        scope: 'galaxy',
+        password: 'short',
+      },
       '/admin/users/new',
     )
     assert.equal(response.statusCode, 400)
@@ -41,13 +48,20 @@ describe('user administration', () => {
       assert.ok(response.body.includes(message), message)
     }
     assert.match(response.body, /href="#username"/)
-    const afterCount = await t.db.selectFrom('appUser').select(t.db.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+    const afterCount = await t.db
+      .selectFrom('appUser')
+      .select(t.db.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
     assert.equal(afterCount.n, before.n)
   })
 
   it('refuses an establishment that does not exist', async () => {
     const admin = await t.signIn('admin')
-    const response = await admin.post('/admin/users/new', { ...NEW_USER, username: 'x.person', establishmentCode: 'QQQ' }, '/admin/users/new')
+    const response = await admin.post(
+      '/admin/users/new',
+      { ...NEW_USER, username: 'x.person', establishmentCode: 'QQQ' },
+      '/admin/users/new',
+    )
     assert.equal(response.statusCode, 400)
     assert.match(response.body, /Select an establishment from the list/)
   })
@@ -88,7 +102,11 @@ describe('user administration', () => {
       '/admin/users/jo.bloggs/edit',
     )
     assert.equal(response.statusCode, 303)
-    const row = await t.db.selectFrom('appUser').selectAll().where('username', '=', 'jo.bloggs').executeTakeFirstOrThrow()
+    const row = await t.db
+      .selectFrom('appUser')
+      .selectAll()
+      .where('username', '=', 'jo.bloggs')
+      .executeTakeFirstOrThrow()
     assert.deepEqual(row.roles, ['head-of-security'])
     assert.deepEqual(row.compartments, [])
     assert.equal((await jo.get('/')).statusCode, 303, 'old session ended')
@@ -123,24 +141,40 @@ describe('API tokens', () => {
     assert.equal(issued.statusCode, 200)
     const token = /data-qa="token">([^<]+)</.exec(issued.body)![1]
     assert.match(token, /^pcl_[A-Za-z0-9_-]{40,}$/)
-    const stored = await t.db.selectFrom('apiToken').selectAll().where('name', '=', 'SIEM export').executeTakeFirstOrThrow()
+    const stored = await t.db
+      .selectFrom('apiToken')
+      .selectAll()
+      .where('name', '=', 'SIEM export')
+      .executeTakeFirstOrThrow()
     assert.notEqual(stored.tokenHash, token)
     assert.ok(!JSON.stringify(stored).includes(token))
 
     const me = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } })
     assert.equal(me.statusCode, 200)
     assert.equal(me.json().username, 'auditor')
-    const events = await t.app.inject({ method: 'GET', url: '/api/v1/audit-events', headers: { authorization: `Bearer ${token}` } })
+    const events = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/audit-events',
+      headers: { authorization: `Bearer ${token}` },
+    })
     assert.equal(events.statusCode, 200)
     assert.ok(events.json().total > 0)
-    const denied = await t.app.inject({ method: 'GET', url: '/api/v1/users', headers: { authorization: `Bearer ${token}` } })
+    const denied = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/users',
+      headers: { authorization: `Bearer ${token}` },
+    })
     assert.equal(denied.statusCode, 403)
 
     const page = await admin.get('/admin/users/auditor')
     assert.ok(!page.body.includes(token), 'never shown again')
     const revoke = await admin.post(`/admin/users/auditor/tokens/${stored.id}/revoke`, {}, '/admin/users/auditor')
     assert.equal(revoke.statusCode, 303)
-    const after = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } })
+    const after = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/me',
+      headers: { authorization: `Bearer ${token}` },
+    })
     assert.equal(after.statusCode, 401)
     assert.match(after.json().detail, /not valid, or has been revoked/)
   })
@@ -157,7 +191,12 @@ describe('API tokens', () => {
     const issued = await admin.post('/admin/users/admin/tokens', { name: 'provisioning' }, '/admin/users/admin')
     const token = /data-qa="token">([^<]+)</.exec(issued.body)![1]
     const headers = { authorization: `Bearer ${token}` }
-    const bad = await t.app.inject({ method: 'POST', url: '/api/v1/users', headers, payload: { username: 'x', roles: ['wizard'] } })
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers,
+      payload: { username: 'x', roles: ['wizard'] },
+    })
     assert.equal(bad.statusCode, 400)
     assert.match(String(bad.headers['content-type']), /application\/problem\+json/)
     const fields = bad.json().errors.map((e: { field: string }) => e.field)

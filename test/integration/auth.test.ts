@@ -20,8 +20,18 @@ describe('sign-in', () => {
   it('signs in with the right password and lands on the page asked for', async () => {
     const page = await t.app.inject({ method: 'GET', url: '/sign-in?returnTo=%2Fadmin%2Fusers' })
     const cookie = page.cookies.map(c => `${c.name}=${c.value}`).join('; ')
-    const body = formBody({ username: 'ADMIN ', password: 'portcullis-demo', returnTo: '/admin/users', _csrf: csrfFrom(page.body) })
-    const response = await t.app.inject({ method: 'POST', url: '/sign-in', payload: body.payload, headers: { ...body.headers, cookie } })
+    const body = formBody({
+      username: 'ADMIN ',
+      password: 'portcullis-demo',
+      returnTo: '/admin/users',
+      _csrf: csrfFrom(page.body),
+    })
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/sign-in',
+      payload: body.payload,
+      headers: { ...body.headers, cookie },
+    })
     assert.equal(response.statusCode, 303)
     assert.equal(response.headers.location, '/admin/users')
     const session = response.cookies.find(c => c.name === 'portcullis_session')
@@ -32,8 +42,18 @@ describe('sign-in', () => {
   it('never redirects off the service', async () => {
     const page = await t.app.inject({ method: 'GET', url: '/sign-in' })
     const cookie = page.cookies.map(c => `${c.name}=${c.value}`).join('; ')
-    const body = formBody({ username: 'admin', password: 'portcullis-demo', returnTo: '//evil.example/x', _csrf: csrfFrom(page.body) })
-    const response = await t.app.inject({ method: 'POST', url: '/sign-in', payload: body.payload, headers: { ...body.headers, cookie } })
+    const body = formBody({
+      username: 'admin',
+      password: 'portcullis-demo',
+      returnTo: '//evil.example/x',
+      _csrf: csrfFrom(page.body),
+    })
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/sign-in',
+      payload: body.payload,
+      headers: { ...body.headers, cookie },
+    })
     assert.equal(response.headers.location, '/')
   })
 
@@ -44,7 +64,11 @@ describe('sign-in', () => {
     assert.match(response.body, /The username or password is not correct/)
     assert.match(response.body, /<title>Error: Sign in - Portcullis<\/title>/)
     assert.ok(!response.cookies.some(c => c.name === 'portcullis_session'))
-    const failed = await t.db.selectFrom('auditEvent').select('subjectId').where('action', '=', 'sign-in.failed').execute()
+    const failed = await t.db
+      .selectFrom('auditEvent')
+      .select('subjectId')
+      .where('action', '=', 'sign-in.failed')
+      .execute()
     assert.ok(failed.some(e => e.subjectId === 'analyst'))
   })
 
@@ -67,7 +91,10 @@ describe('sign-in', () => {
   })
 
   it('rate-limits an address after too many failures', async () => {
-    const limited = await testApp({ signIn: { maxFailures: 100, lockMinutes: 15, maxPerIpPer15Minutes: 3 } }, t.database)
+    const limited = await testApp(
+      { signIn: { maxFailures: 100, lockMinutes: 15, maxPerIpPer15Minutes: 3 } },
+      t.database,
+    )
     try {
       const page = await limited.app.inject({ method: 'GET', url: '/sign-in', remoteAddress: '10.9.9.9' })
       const cookie = page.cookies.map(c => `${c.name}=${c.value}`).join('; ')
@@ -103,7 +130,11 @@ describe('sign-in', () => {
       headers: { ...noToken.headers, cookie: session.cookieHeader() },
     })
     assert.equal(r.statusCode, 403)
-    const analyst = await t.db.selectFrom('appUser').select('active').where('username', '=', 'analyst').executeTakeFirstOrThrow()
+    const analyst = await t.db
+      .selectFrom('appUser')
+      .select('active')
+      .where('username', '=', 'analyst')
+      .executeTakeFirstOrThrow()
     assert.equal(analyst.active, true, 'nothing changed')
   })
 
@@ -129,7 +160,11 @@ describe('sessions', () => {
     const out = await session.post('/sign-out', {})
     assert.equal(out.statusCode, 303)
     assert.equal((await session.get('/')).statusCode, 303)
-    const ended = await t.db.selectFrom('userSession').select('endReason').where('endReason', '=', 'signed-out').execute()
+    const ended = await t.db
+      .selectFrom('userSession')
+      .select('endReason')
+      .where('endReason', '=', 'signed-out')
+      .execute()
     assert.ok(ended.length >= 1)
   })
 
@@ -155,7 +190,11 @@ describe('sessions', () => {
     assert.match(String(response.headers.location), /expired=1/)
     const page = await session.get(String(response.headers.location))
     assert.match(page.body, /inactive for 30 minutes/)
-    const row = await t.db.selectFrom('userSession').select('endReason').where('id', '=', sha256(raw)).executeTakeFirstOrThrow()
+    const row = await t.db
+      .selectFrom('userSession')
+      .select('endReason')
+      .where('id', '=', sha256(raw))
+      .executeTakeFirstOrThrow()
     assert.equal(row.endReason, 'idle')
   })
 

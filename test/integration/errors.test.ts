@@ -30,7 +30,11 @@ describe('failures get the right status and never a stack trace', () => {
   })
 
   it('an unknown API route is a 404 problem', async () => {
-    const response = await t.app.inject({ method: 'GET', url: '/api/v1/nothing', headers: { authorization: `Bearer ${token}` } })
+    const response = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/nothing',
+      headers: { authorization: `Bearer ${token}` },
+    })
     assert.equal(response.statusCode, 404)
     assert.match(String(response.headers['content-type']), /application\/problem\+json/)
   })
@@ -73,13 +77,21 @@ describe('failures get the right status and never a stack trace', () => {
     assert.equal(page.statusCode, 500)
     assert.match(page.body, /Sorry, there is a problem with the service/)
     assert.doesNotMatch(page.body, /secret detail|at .*\.ts/)
-    const api = await t.app.inject({ method: 'GET', url: '/api/v1/test/boom', headers: { authorization: `Bearer ${token}` } })
+    const api = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/test/boom',
+      headers: { authorization: `Bearer ${token}` },
+    })
     assert.equal(api.statusCode, 500)
     assert.doesNotMatch(api.body, /secret detail/)
   })
 
   it('a bad bearer token is a 401 problem even on a page', async () => {
-    const response = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: 'Bearer pcl_nope' } })
+    const response = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/me',
+      headers: { authorization: 'Bearer pcl_nope' },
+    })
     assert.equal(response.statusCode, 401)
   })
 
@@ -107,20 +119,22 @@ describe('platform endpoints', () => {
   it('the OpenAPI 3.1 document describes every API route with its schemas', async () => {
     const doc = (await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json()
     assert.equal(doc.openapi, '3.1.0')
-    const apiRoutes = t.app.routeTable.filter(r => r.url.startsWith('/api/v1/') && !r.url.includes('/test/') && r.method !== 'HEAD' && r.url !== '/api/v1/openapi.json')
+    const apiRoutes = t.app.routeTable.filter(
+      r =>
+        r.url.startsWith('/api/v1/') &&
+        !r.url.includes('/test/') &&
+        r.method !== 'HEAD' &&
+        r.url !== '/api/v1/openapi.json',
+    )
     for (const route of apiRoutes) {
       const path = route.url.replace(/:([A-Za-z]+)/g, '{$1}')
       assert.ok(doc.paths[path]?.[route.method.toLowerCase()], `${route.method} ${path} is documented`)
     }
     const createUser = doc.paths['/api/v1/users'].post
-    assert.deepEqual(createUser.requestBody.content['application/json'].schema.required.sort(), [
-      'displayName',
-      'establishmentCode',
-      'password',
-      'roles',
-      'scope',
-      'username',
-    ].sort())
+    assert.deepEqual(
+      createUser.requestBody.content['application/json'].schema.required.sort(),
+      ['displayName', 'establishmentCode', 'password', 'roles', 'scope', 'username'].sort(),
+    )
     assert.equal(createUser['x-permission'], 'users:manage')
   })
 })

@@ -41,18 +41,75 @@ describe('deny by default', () => {
 
 // role → [url, expected status] for GET requests. 200 allowed, 403 denied.
 const ALLOWED_AND_DENIED: Record<string, [string, number][]> = {
-  reporter: [['/', 200], ['/admin/users', 403], ['/audit', 403], ['/api/v1/me', 200], ['/api/v1/users', 403], ['/api/v1/audit-events', 403]],
-  analyst: [['/', 200], ['/admin/users', 403], ['/audit', 403], ['/api/v1/users', 403]],
-  'head-of-security': [['/', 200], ['/admin/users', 403], ['/audit', 403]],
-  governor: [['/', 200], ['/admin/users', 403], ['/audit', 403]],
-  pgd: [['/', 200], ['/admin/users', 403], ['/audit', 403]],
-  'ed-security': [['/', 200], ['/admin/users', 403], ['/audit', 403]],
-  socu: [['/', 200], ['/admin/users', 403], ['/audit', 403]],
-  'counter-corruption': [['/', 200], ['/admin/users', 403], ['/audit', 403]],
-  'authorising-officer': [['/', 200], ['/admin/users', 403], ['/audit', 403]],
-  pio: [['/', 200], ['/admin/users', 403], ['/audit', 403]],
-  auditor: [['/', 200], ['/audit', 200], ['/api/v1/audit-events', 200], ['/admin/users', 403], ['/api/v1/users', 403]],
-  admin: [['/', 200], ['/admin/users', 200], ['/admin/users/new', 200], ['/api/v1/users', 200], ['/audit', 403], ['/api/v1/audit-events', 403]],
+  reporter: [
+    ['/', 200],
+    ['/admin/users', 403],
+    ['/audit', 403],
+    ['/api/v1/me', 200],
+    ['/api/v1/users', 403],
+    ['/api/v1/audit-events', 403],
+  ],
+  analyst: [
+    ['/', 200],
+    ['/admin/users', 403],
+    ['/audit', 403],
+    ['/api/v1/users', 403],
+  ],
+  'head-of-security': [
+    ['/', 200],
+    ['/admin/users', 403],
+    ['/audit', 403],
+  ],
+  governor: [
+    ['/', 200],
+    ['/admin/users', 403],
+    ['/audit', 403],
+  ],
+  pgd: [
+    ['/', 200],
+    ['/admin/users', 403],
+    ['/audit', 403],
+  ],
+  'ed-security': [
+    ['/', 200],
+    ['/admin/users', 403],
+    ['/audit', 403],
+  ],
+  socu: [
+    ['/', 200],
+    ['/admin/users', 403],
+    ['/audit', 403],
+  ],
+  'counter-corruption': [
+    ['/', 200],
+    ['/admin/users', 403],
+    ['/audit', 403],
+  ],
+  'authorising-officer': [
+    ['/', 200],
+    ['/admin/users', 403],
+    ['/audit', 403],
+  ],
+  pio: [
+    ['/', 200],
+    ['/admin/users', 403],
+    ['/audit', 403],
+  ],
+  auditor: [
+    ['/', 200],
+    ['/audit', 200],
+    ['/api/v1/audit-events', 200],
+    ['/admin/users', 403],
+    ['/api/v1/users', 403],
+  ],
+  admin: [
+    ['/', 200],
+    ['/admin/users', 200],
+    ['/admin/users/new', 200],
+    ['/api/v1/users', 200],
+    ['/audit', 403],
+    ['/api/v1/audit-events', 403],
+  ],
 }
 
 describe('each role signs in and meets the routes its permissions allow', () => {

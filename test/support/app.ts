@@ -10,7 +10,11 @@ export const DEMO_PASSWORD = 'portcullis-demo'
 export type TestApp = Awaited<ReturnType<typeof testApp>>
 
 /** The real app on a real (throwaway) database with the demo accounts, driven in memory with app.inject. */
-export async function testApp(overrides: Partial<Config> = {}, existing?: DatabaseHandle, plugins: FastifyPluginAsync[] = []) {
+export async function testApp(
+  overrides: Partial<Config> = {},
+  existing?: DatabaseHandle,
+  plugins: FastifyPluginAsync[] = [],
+) {
   const database = existing ?? (await testDatabase())
   await seedDemo(database.db, { password: DEMO_PASSWORD })
   const config = { ...loadConfig({ DEMO_PASSWORD }), ...overrides }
@@ -51,7 +55,12 @@ export async function testApp(overrides: Partial<Config> = {}, existing?: Databa
       async post(url: string, payload: Record<string, unknown>, from = '/') {
         const page = await session.get(from)
         const body = formBody({ _csrf: csrfFrom(page.body), ...payload })
-        const r = await app.inject({ method: 'POST', url, payload: body.payload, headers: { ...body.headers, cookie: cookieHeader() } })
+        const r = await app.inject({
+          method: 'POST',
+          url,
+          payload: body.payload,
+          headers: { ...body.headers, cookie: cookieHeader() },
+        })
         remember(r)
         return r
       },
@@ -88,7 +97,10 @@ export function formBody(fields: Record<string, unknown>) {
     if (value === undefined) continue
     for (const item of Array.isArray(value) ? value : [value]) params.append(key, String(item))
   }
-  return { payload: params.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } as Record<string, string> }
+  return {
+    payload: params.toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' } as Record<string, string>,
+  }
 }
 
 function withCookie(body: ReturnType<typeof formBody>, cookie: string) {
