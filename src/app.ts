@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto'
 import fastifyFormbody from '@fastify/formbody'
 import Fastify, { type FastifyBaseLogger, type FastifyPluginAsync, type RouteOptions } from 'fastify'
 import type { Config } from './config.ts'
+import { createProfilePanels } from './modules/people/panels.ts'
+import { peopleRoutes } from './modules/people/routes.ts'
+import { peopleService } from './modules/people/service.ts'
 import { auditRoutes } from './platform/audit/routes.ts'
 import { authRoutes } from './platform/auth/routes.ts'
 import type { Db } from './platform/db/database.ts'
@@ -60,6 +63,8 @@ export async function buildApp({ config, db, logger, plugins = [] }: AppOptions)
   const deadlines = createDeadlines()
   const api = createApi()
   const users = usersService(db)
+  const profilePanels = createProfilePanels()
+  const people = peopleService(db)
 
   // Platform: views and assets, who you are and what you may do, errors.
   await app.register(fastifyFormbody)
@@ -82,6 +87,9 @@ export async function buildApp({ config, db, logger, plugins = [] }: AppOptions)
   )
   await app.register(userRoutes({ users, api, navigation }))
   await app.register(auditRoutes({ db, api, navigation }))
+
+  // Modules.
+  await app.register(peopleRoutes({ db, people, api, navigation, panels: profilePanels }))
 
   app.get('/api/v1/openapi.json', { config: { public: true } }, async () => api.document({ version: config.version }))
 

@@ -33,6 +33,11 @@ async function main() {
     if (stopping) return
     stopping = true
     logger.info(`${signal}: finishing requests in flight, then stopping`)
+    // A client that never finishes must not hold the process for ever.
+    setTimeout(() => {
+      logger.error('requests still in flight after 20 seconds; stopping anyway')
+      process.exit(1)
+    }, 20_000).unref()
     await app.close()
     await database.close()
     process.exit(0)

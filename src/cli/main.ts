@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { loadConfig } from '../config.ts'
 import { seedDemo } from '../demo/seed.ts'
+import { importPrisoners, parsePrisonerFile } from '../modules/people/imports.ts'
 import { DEFAULT_SCOPE, isRole } from '../platform/access/roles.ts'
 import { type Actor, verifyAuditChain } from '../platform/audit/audit.ts'
 import { type DatabaseHandle, openDatabase } from '../platform/db/database.ts'
 import { migrate } from '../platform/db/migrate.ts'
 import { prepareDatabase } from '../platform/db/prepare.ts'
-import { ValidationError } from '../platform/http/errors.ts'
+import { NotFoundError, ValidationError } from '../platform/http/errors.ts'
 import { createUserSchema } from '../platform/users/schema.ts'
 import { usersService } from '../platform/users/service.ts'
 
@@ -20,6 +22,7 @@ Commands:
               [--scope establishment|group|region|national] [--compartment staff-corruption …]
               (--password-stdin | --password P)
   token create --username U --name LABEL      issue an API token and print it (shown once)
+  import prisoners FILE.json       import prisoners in the HMPPS Prisoner Search shape (idempotent)
   verify-audit                     prove the audit chain is unbroken; exits 1 naming the first broken link
 
 Runs against DATABASE_URL, or the embedded database in DATA_DIR (default ./data).`
@@ -97,6 +100,39 @@ const commands: Record<string, Command> = {
     return 0
   },
 
+  async 'import prisoners'(database, args) {
+    const file = args[0]
+    if (!file) {
+      console.error('import prisoners needs a file: portcullis import prisoners FILE.json')
+      return 2
+    }
+    const parsed = parsePrisonerFile(readFileSync(file, 'utf8'))
+    if ('error' in parsed) {
+      console.error(parsed.error)
+      return 2
+    }
+    const started = Date.now()
+    const summary = await importPrisoners(
+      database.db,
+      CLI_ACTOR,
+      { fileName: path.basename(file), records: parsed.records },
+      { onProgress: (done, total) => process.stderr.write(`\rimported ${done} of ${total} records`) },
+    )
+    process.stderr.write('\n')
+    for (const rejection of summary.rejections) {
+      console.log(
+        `record ${rejection.record}${rejection.prisonerNumber ? ` (${rejection.prisonerNumber})` : ''} rejected: ${rejection.reasons.join('; ')}`,
+      )
+    }
+    if (summary.unknownAlertCodes.length)
+      console.log(`flag codes not held, ignored: ${summary.unknownAlertCodes.join(', ')}`)
+    console.log(
+      `${summary.records} records: ${summary.created} created, ${summary.updated} updated (${summary.transferred} moved), ` +
+        `${summary.unchanged} unchanged, ${summary.rejected} rejected in ${((Date.now() - started) / 1000).toFixed(1)}s`,
+    )
+    return 0
+  },
+
   async 'verify-audit'(database) {
     const verdict = await verifyAuditChain(database.db)
     if (verdict.ok) {
@@ -114,9 +150,14 @@ async function run(argv: string[]): Promise<number> {
   const name = commands[twoWords] ? twoWords : first
   const args = commands[twoWords] ? rest : argv.slice(1)
   const command = name ? commands[name] : undefined
-  if (!command || first === '--help' || first === 'help') {
+  const askedForHelp = !first || first === '--help' || first === 'help'
+  if (askedForHelp) {
     console.log(USAGE)
-    return command || !first || first === '--help' || first === 'help' ? 0 : 2
+    return 0
+  }
+  if (!command) {
+    console.error(`portcullis: unknown command "${argv.join(' ')}"\n\n${USAGE}`)
+    return 2
   }
   const config = loadConfig()
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 })
@@ -131,7 +172,9 @@ async function run(argv: string[]): Promise<number> {
 run(process.argv.slice(2)).then(
   code => process.exit(code),
   error => {
-    if (error instanceof ValidationError) {
+    if (error instanceof NotFoundError) {
+      console.error('portcullis: no such user (or it is outside your scope)')
+    } else if (error instanceof ValidationError) {
       for (const field of error.fields) console.error(`${field.field}: ${field.message}`)
     } else if (error && typeof error === 'object' && 'issues' in error) {
       for (const issue of (error as { issues: { path: PropertyKey[]; message: string }[] }).issues) {

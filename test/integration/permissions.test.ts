@@ -159,3 +159,14 @@ describe('without signing in', () => {
     assert.equal(response.json().status, 401)
   })
 })
+
+describe('the audit chain under concurrent requests', () => {
+  it('stays unbroken when denied requests arrive together', async () => {
+    const { verifyAuditChain } = await import('../../src/platform/audit/audit.ts')
+    const reporter = await t.signIn('reporter')
+    const responses = await Promise.all(Array.from({ length: 10 }, () => reporter.get('/admin/users')))
+    assert.ok(responses.every(r => r.statusCode === 403))
+    const verdict = await verifyAuditChain(t.db)
+    assert.equal(verdict.ok, true, JSON.stringify(verdict))
+  })
+})

@@ -152,6 +152,11 @@ export const prisonerSearchRecord = z.object({
   sentenceStartDate: isoDateOrNull,
   releaseDate: isoDateOrNull,
   conditionalReleaseDate: isoDateOrNull,
+  gender: z.string().nullish(),
+  ethnicity: z.string().nullish(),
+  religion: z.string().nullish(),
+  nationality: z.string().nullish(),
+  sexualOrientation: z.string().nullish(),
   currentIncentive: z.object({ level: z.object({ description: z.string() }).nullish() }).nullish(),
   aliases: z.array(z.object({ firstName: z.string(), lastName: z.string(), dateOfBirth: isoDateOrNull })).nullish(),
   alerts: z
@@ -166,3 +171,44 @@ export const prisonerSearchRecord = z.object({
     .nullish(),
 })
 export type PrisonerSearchRecord = z.output<typeof prisonerSearchRecord>
+
+export const ESTABLISHMENT_FUNCTIONS = [
+  'Reception',
+  'Local',
+  'Training',
+  'Resettlement',
+  'Open',
+  'Young offenders',
+  'Women',
+  'High security',
+] as const
+
+export const establishmentSchema = z.object({
+  name: z
+    .string({ error: 'Enter the establishment’s name' })
+    .trim()
+    .min(1, 'Enter the establishment’s name')
+    .max(100, 'Name must be 100 characters or fewer'),
+  prisonGroup: optional(z.string().trim().max(100, 'Prison group must be 100 characters or fewer')),
+  socuRegion: optional(
+    z.enum(
+      [
+        'North West / West Midlands',
+        'North East / Yorks and Humber',
+        'East Midlands / Eastern',
+        'South West / Wales',
+        'London / South East',
+      ],
+      { error: 'Select a SOCU region from the list' },
+    ),
+  ),
+  highSecurity: z.preprocess(value => value === 'true' || value === true, z.boolean()),
+  active: z.preprocess(value => value === 'true' || value === true, z.boolean()),
+  functions: z
+    .preprocess(
+      value => (value === undefined || value === '' ? [] : Array.isArray(value) ? value : [value]),
+      z.array(z.enum(ESTABLISHMENT_FUNCTIONS, { error: 'Select functions from the list' })),
+    )
+    .default([]),
+})
+export type EstablishmentInput = z.output<typeof establishmentSchema>

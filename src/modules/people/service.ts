@@ -5,36 +5,49 @@ import { londonToday } from '../../platform/deadlines/deadlines.ts'
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/http/errors.ts'
 import * as repo from './repository.ts'
 import { alertCodeVisible, alertDatesProblem, alertIsActive, compartmentForKind, isSecurityCategory } from './rules.ts'
-import type { AlertChange, AlertInput, NominalInput, SearchQuery } from './schema.ts'
+import type { AlertChange, AlertInput, EstablishmentInput, NominalInput, SearchQuery } from './schema.ts'
 
 export const SEARCH_PAGE_SIZE = 20
 
 /** Use cases for people and their flags. Every read and write is scoped to what the user may see. */
 export function peopleService(db: Db) {
-  async function visibleOr404(trx: Executor, user: CurrentUser, ref: string, now: Date) {
+  /** The nominal if the user may see it; otherwise "not found", remembering a look at a real record for audit. */
+  async function visibleOr404(trx: Executor, user: CurrentUser, ref: string) {
     const nominal = await repo.findVisibleNominal(trx, user, ref)
     if (nominal) return nominal
-    // Outside scope or compartment is "not found": the person is not told it exists, but the look is recorded.
     const exists = await repo.nominalExists(trx, ref)
-    if (exists) {
-      await recordAudit(
-        trx,
-        user && {
-          userId: user.id,
-          username: user.username,
-          establishmentCode: user.establishmentCode,
-          correlationId: null,
-        },
-        {
-          action: 'nominal.view-denied',
-          subjectType: 'nominal',
-          subjectId: ref,
-          establishmentCode: exists.establishmentCode,
-        },
-        now,
+    throw exists ? new NotVisibleError(ref, exists.establishmentCode) : new NotFoundError()
+  }
+
+  /**
+   * Runs a use case; a look at a record outside the user's scope or compartments is answered "not found" (the
+   * person is not told it exists) and audited in its own transaction, since the use case's own rolled back.
+   */
+  async function auditingDenials<T>(
+    user: CurrentUser,
+    correlationId: string | null,
+    work: () => Promise<T>,
+    now = new Date(),
+  ) {
+    try {
+      return await work()
+    } catch (error) {
+      if (!(error instanceof NotVisibleError)) throw error
+      await db.transaction().execute(trx =>
+        recordAudit(
+          trx,
+          { userId: user.id, username: user.username, establishmentCode: user.establishmentCode, correlationId },
+          {
+            action: 'nominal.view-denied',
+            subjectType: 'nominal',
+            subjectId: error.ref,
+            establishmentCode: error.establishmentCode,
+          },
+          now,
+        ),
       )
+      throw new NotFoundError()
     }
-    throw new NotFoundError()
   }
 
   return {
@@ -55,46 +68,48 @@ export function peopleService(db: Db) {
 
     /** A nominal's identity, location and flags; the read is audited. */
     async profile(user: CurrentUser, ref: string, correlationId: string, now = new Date()) {
-      return db.transaction().execute(async trx => {
-        const nominal = await visibleOr404(trx, user, ref, now)
-        const [aliases, alerts, transfers, protectedCharacteristics] = await Promise.all([
-          repo.listAliases(trx, [nominal.id]),
-          repo.listCurrentAlerts(trx, user, [nominal.id]),
-          repo.listTransfers(trx, nominal.id),
-          user.can('people:protected-characteristics')
-            ? repo.findProtectedCharacteristics(trx, nominal.id)
-            : Promise.resolve(undefined),
-        ])
-        const history = await repo.listAlertHistory(
-          trx,
-          alerts.map(alert => alert.id),
-        )
-        await recordAudit(
-          trx,
-          { userId: user.id, username: user.username, establishmentCode: user.establishmentCode, correlationId },
-          {
-            action: 'nominal.viewed',
-            subjectType: 'nominal',
-            subjectId: nominal.ref,
-            establishmentCode: nominal.establishmentCode,
-          },
-          now,
-        )
-        const today = londonToday(now)
-        const withState = alerts.map(alert => ({
-          ...alert,
-          isActive: alertIsActive(alert, today),
-          history: history.filter(version => version.alertId === alert.id),
-        }))
-        return {
-          nominal,
-          aliases,
-          transfers,
-          protectedCharacteristics: protectedCharacteristics ?? null,
-          activeAlerts: withState.filter(alert => alert.isActive),
-          inactiveAlerts: withState.filter(alert => !alert.isActive),
-        }
-      })
+      return auditingDenials(user, correlationId, () =>
+        db.transaction().execute(async trx => {
+          const nominal = await visibleOr404(trx, user, ref)
+          const [aliases, alerts, transfers, protectedCharacteristics] = await Promise.all([
+            repo.listAliases(trx, [nominal.id]),
+            repo.listCurrentAlerts(trx, user, [nominal.id]),
+            repo.listTransfers(trx, nominal.id),
+            user.can('people:protected-characteristics')
+              ? repo.findProtectedCharacteristics(trx, nominal.id)
+              : Promise.resolve(undefined),
+          ])
+          const history = await repo.listAlertHistory(
+            trx,
+            alerts.map(alert => alert.id),
+          )
+          await recordAudit(
+            trx,
+            { userId: user.id, username: user.username, establishmentCode: user.establishmentCode, correlationId },
+            {
+              action: 'nominal.viewed',
+              subjectType: 'nominal',
+              subjectId: nominal.ref,
+              establishmentCode: nominal.establishmentCode,
+            },
+            now,
+          )
+          const today = londonToday(now)
+          const withState = alerts.map(alert => ({
+            ...alert,
+            isActive: alertIsActive(alert, today),
+            history: history.filter(version => version.alertId === alert.id),
+          }))
+          return {
+            nominal,
+            aliases,
+            transfers,
+            protectedCharacteristics: protectedCharacteristics ?? null,
+            activeAlerts: withState.filter(alert => alert.isActive),
+            inactiveAlerts: withState.filter(alert => !alert.isActive),
+          }
+        }),
+      )
     },
 
     async findVisible(user: CurrentUser, ref: string) {
@@ -159,7 +174,7 @@ export function peopleService(db: Db) {
     },
 
     async alerts(user: CurrentUser, ref: string, now = new Date()) {
-      const nominal = await visibleOr404(db, user, ref, now)
+      const nominal = await auditingDenials(user, null, () => visibleOr404(db, user, ref))
       const today = londonToday(now)
       const alerts = await repo.listCurrentAlerts(db, user, [nominal.id])
       return { nominal, alerts: alerts.map(alert => ({ ...alert, isActive: alertIsActive(alert, today) })) }
@@ -167,44 +182,46 @@ export function peopleService(db: Db) {
 
     /** Sets a flag. A person cannot hold two active flags with the same code (as in NOMIS). */
     async addAlert(user: CurrentUser, ref: string, input: AlertInput, correlationId: string, now = new Date()) {
-      return db.transaction().execute(async trx => {
-        const nominal = await visibleOr404(trx, user, ref, now)
-        const code = await repo.findAlertCode(trx, input.alertCode)
-        if (!code?.active || !alertCodeVisible(code.visibleToRoles, user.roles)) {
-          throw ValidationError.field('alertCode', 'Select a flag from the list')
-        }
-        const period = { activeFrom: input.activeFrom, activeTo: input.activeTo ?? null }
-        const problem = alertDatesProblem(period)
-        if (problem) throw ValidationError.field(problem.field, problem.message)
-        const today = londonToday(now)
-        const current = await repo.listCurrentAlerts(trx, user, [nominal.id])
-        if (current.some(alert => alert.alertCode === code.code && alertIsActive(alert, today))) {
-          throw ValidationError.field('alertCode', `This person already has an active ${code.description} flag`)
-        }
-        const id = await insertAlert(trx, {
-          nominalId: nominal.id,
-          alertCode: code.code,
-          source: 'manual',
-          description: input.description ?? null,
-          authorisedBy: input.authorisedBy,
-          ...period,
-          changedBy: user.username,
-          now,
-        })
-        await recordAudit(
-          trx,
-          actorOf(user, correlationId),
-          {
-            action: 'flag.created',
-            subjectType: 'nominal',
-            subjectId: nominal.ref,
-            establishmentCode: nominal.establishmentCode,
-            details: { alertId: id, alertCode: code.code, activeFrom: period.activeFrom, activeTo: period.activeTo },
-          },
-          now,
-        )
-        return { id }
-      })
+      return auditingDenials(user, correlationId, () =>
+        db.transaction().execute(async trx => {
+          const nominal = await visibleOr404(trx, user, ref)
+          const code = await repo.findAlertCode(trx, input.alertCode)
+          if (!code?.active || !alertCodeVisible(code.visibleToRoles, user.roles)) {
+            throw ValidationError.field('alertCode', 'Select a flag from the list')
+          }
+          const period = { activeFrom: input.activeFrom, activeTo: input.activeTo ?? null }
+          const problem = alertDatesProblem(period)
+          if (problem) throw ValidationError.field(problem.field, problem.message)
+          const today = londonToday(now)
+          const current = await repo.listCurrentAlerts(trx, user, [nominal.id])
+          if (current.some(alert => alert.alertCode === code.code && alertIsActive(alert, today))) {
+            throw ValidationError.field('alertCode', `This person already has an active ${code.description} flag`)
+          }
+          const id = await insertAlert(trx, {
+            nominalId: nominal.id,
+            alertCode: code.code,
+            source: 'manual',
+            description: input.description ?? null,
+            authorisedBy: input.authorisedBy,
+            ...period,
+            changedBy: user.username,
+            now,
+          })
+          await recordAudit(
+            trx,
+            actorOf(user, correlationId),
+            {
+              action: 'flag.created',
+              subjectType: 'nominal',
+              subjectId: nominal.ref,
+              establishmentCode: nominal.establishmentCode,
+              details: { alertId: id, alertCode: code.code, activeFrom: period.activeFrom, activeTo: period.activeTo },
+            },
+            now,
+          )
+          return { id }
+        }),
+      )
     },
 
     /** Amends or closes a flag as a new version; the earlier versions stay as they were. */
@@ -282,6 +299,47 @@ export function peopleService(db: Db) {
       })
     },
 
+    async establishment(code: string) {
+      const found = await db.selectFrom('establishment').selectAll().where('code', '=', code).executeTakeFirst()
+      if (!found) throw new NotFoundError()
+      return found
+    },
+
+    /** Reference data: codes are never deleted, only deactivated. */
+    async updateEstablishment(
+      user: CurrentUser,
+      code: string,
+      input: EstablishmentInput,
+      correlationId: string,
+      now = new Date(),
+    ) {
+      await db.transaction().execute(async trx => {
+        const before = await trx.selectFrom('establishment').selectAll().where('code', '=', code).executeTakeFirst()
+        if (!before) throw new NotFoundError()
+        const next = { ...input, prisonGroup: input.prisonGroup ?? null, socuRegion: input.socuRegion ?? null }
+        await trx
+          .updateTable('establishment')
+          .set({ ...next, updatedAt: now })
+          .where('code', '=', code)
+          .execute()
+        const changed = (Object.keys(next) as (keyof typeof next)[]).filter(
+          key => JSON.stringify(before[key]) !== JSON.stringify(next[key]),
+        )
+        await recordAudit(
+          trx,
+          actorOf(user, correlationId),
+          {
+            action: 'establishment.updated',
+            subjectType: 'establishment',
+            subjectId: code,
+            establishmentCode: code,
+            details: { changed },
+          },
+          now,
+        )
+      })
+    },
+
     /** Establishments, the user's own first. */
     async establishments(user: CurrentUser) {
       const all = await repo.listEstablishments(db)
@@ -293,6 +351,16 @@ export function peopleService(db: Db) {
   }
 }
 export type PeopleService = ReturnType<typeof peopleService>
+
+class NotVisibleError extends NotFoundError {
+  readonly ref: string
+  readonly establishmentCode: string
+  constructor(ref: string, establishmentCode: string) {
+    super()
+    this.ref = ref
+    this.establishmentCode = establishmentCode
+  }
+}
 
 function actorOf(user: CurrentUser, correlationId: string) {
   return { userId: user.id, username: user.username, establishmentCode: user.establishmentCode, correlationId }

@@ -40,6 +40,8 @@ export type StoredAuditEvent = {
  * Locking the chain head serialises writers, so each event's prev_hash is the hash of the event committed before it.
  */
 export async function recordAudit(trx: Executor, actor: Actor, entry: AuditEntry, now = new Date()): Promise<void> {
+  // The head's row lock lasts only as long as a transaction: outside one, two writers could read the same head.
+  if (!trx.isTransaction) return trx.transaction().execute(own => recordAudit(own, actor, entry, now))
   const head = await trx
     .selectFrom('auditChainHead')
     .select(['lastHash'])
@@ -100,7 +102,16 @@ export type ChainVerdict =
   | { ok: false; events: number; brokenAt: number; reason: string }
 
 /** Walks the whole chain in order and names the first event whose link does not hold. */
-export async function verifyAuditChain(db: Db, batchSize = 5000): Promise<ChainVerdict> {
+export async function verifyAuditChain(db: Executor, batchSize = 5000): Promise<ChainVerdict> {
+  if (db.isTransaction) return walkChain(db, batchSize)
+  // One snapshot for the walk and the head, so events committed meanwhile do not look like tampering.
+  return (db as Db)
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(trx => walkChain(trx, batchSize))
+}
+
+async function walkChain(db: Executor, batchSize: number): Promise<ChainVerdict> {
   let prevHash = '0'.repeat(64)
   let prevId = 0
   let count = 0

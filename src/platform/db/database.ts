@@ -42,6 +42,8 @@ function kysely(pool: pg.Pool): Db {
 
 async function openPostgres(url: string, poolSize: number): Promise<DatabaseHandle> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize })
+  // An idle connection dropped by the server (restart, failover) is replaced by the pool; it must not end the process.
+  pool.on('error', error => console.error(`PostgreSQL connection lost: ${error.message}`))
   const db = kysely(pool)
   return { db, kind: 'postgres', close: () => db.destroy() }
 }

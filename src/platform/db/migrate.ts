@@ -32,12 +32,15 @@ export function loadMigrations(): Migration[] {
 
 /** Applies every migration not yet recorded, each in its own transaction; refuses if an applied file was edited. */
 export async function migrate(db: Db, log: (line: string) => void = () => {}): Promise<string[]> {
-  await sql`create table if not exists schema_migration (
-    version text primary key,
-    name text not null,
-    checksum text not null,
-    applied_at timestamptz not null default now()
-  )`.execute(db)
+  await db.transaction().execute(async trx => {
+    await sql`select pg_advisory_xact_lock(7240311)`.execute(trx)
+    await sql`create table if not exists schema_migration (
+      version text primary key,
+      name text not null,
+      checksum text not null,
+      applied_at timestamptz not null default now()
+    )`.execute(trx)
+  })
   const applied: string[] = []
   for (const migration of loadMigrations()) {
     const done = await db.transaction().execute(async trx => {

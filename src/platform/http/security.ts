@@ -127,7 +127,9 @@ export const security = fp(async (app: FastifyInstance, options: SecurityOptions
   app.addHook('preHandler', async (request, reply) => {
     if (UNSAFE_METHODS.has(request.method) && request.user?.via !== 'token') {
       const body = request.body as Record<string, unknown> | undefined
-      const sent = String(request.headers['x-csrf-token'] ?? body?._csrf ?? '')
+      // A multipart form's fields arrive as { value } objects.
+      const field = body?._csrf as { value?: unknown } | string | undefined
+      const sent = String(request.headers['x-csrf-token'] ?? (typeof field === 'object' ? field?.value : field) ?? '')
       const expected = csrfToken(request, reply)
       if (!safeEqual(sent, expected)) {
         throw new ForbiddenError(

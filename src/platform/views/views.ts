@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import nunjucks from 'nunjucks'
 import type { FieldError } from '../http/errors.ts'
+import { nameCase } from './text.ts'
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 const SRC = path.join(ROOT, 'src')
@@ -54,6 +55,7 @@ export function fieldId(field: string): string {
 }
 
 function configureNunjucks(env: nunjucks.Environment) {
+  env.addFilter('nameCase', nameCase)
   env.addFilter('date', formatDate)
   env.addFilter('dateTime', formatDateTime)
   env.addFilter('fieldId', fieldId)

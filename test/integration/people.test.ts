@@ -1,0 +1,446 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { importPrisoners } from '../../src/modules/people/imports.ts'
+import { type TestApp, testApp } from '../support/app.ts'
+
+let t: TestApp
+const IMPORTER = { userId: null, username: 'test', establishmentCode: null, correlationId: null }
+
+const prisoner = (fields: Record<string, unknown>) => ({
+  bookingId: 1,
+  dateOfBirth: '1985-05-05',
+  prisonId: 'MDI',
+  category: 'C',
+  alerts: [],
+  ...fields,
+})
+
+before(async () => {
+  t = await testApp()
+  const summary = await importPrisoners(t.db, IMPORTER, {
+    fileName: 'people-test.json',
+    records: [
+      prisoner({
+        prisonerNumber: 'A1234BC',
+        firstName: 'MOHAMMED',
+        lastName: 'HUSSAIN',
+        dateOfBirth: '1988-04-12',
+        cellLocation: 'B-2-014',
+        pncNumber: '12/123456Y',
+        aliases: [{ firstName: 'MO', lastName: 'KHAN', dateOfBirth: null }],
+        alerts: [{ alertType: 'X', alertCode: 'XEL', active: true, expired: false }],
+        gender: 'Male',
+        ethnicity: 'Asian/Asian British: Pakistani',
+        religion: 'Muslim',
+      }),
+      prisoner({ prisonerNumber: 'B2222BB', firstName: 'JAMES', lastName: 'SMITH', prisonId: 'LEI' }),
+      prisoner({ prisonerNumber: 'C3333CC', firstName: 'KARL', lastName: 'BROWN', prisonId: 'FNI', category: 'H' }),
+      prisoner({ prisonerNumber: 'D4444DD', firstName: 'ANDREI', lastName: 'POPESCU', prisonId: 'WWI' }),
+      prisoner({
+        prisonerNumber: 'E5555EE',
+        firstName: 'LIAM',
+        lastName: 'CORR',
+        alerts: [{ alertType: 'X', alertCode: 'XCO', active: true, expired: false }],
+      }),
+    ],
+  })
+  assert.equal(summary.rejected, 0)
+  assert.equal(summary.created, 5)
+})
+after(() => t.close())
+
+describe('search', () => {
+  it('finds Mohammed Hussain from a misspelling and from an alias, best match first', async () => {
+    const analyst = await t.signIn('analyst')
+    for (const q of ['Mohamed Husain', 'mohammed hussain', 'Mo Khan', 'Husain']) {
+      const page = await analyst.get(`/people?q=${encodeURIComponent(q)}`)
+      assert.equal(page.statusCode, 200)
+      assert.match(page.body, /Hussain, Mohammed/, q)
+    }
+    const byNumber = await analyst.get('/people?q=a1234bc')
+    assert.match(byNumber.body, /1 person found/)
+    const byPnc = await analyst.get(`/people?q=${encodeURIComponent('2012/0123456Y')}`)
+    assert.match(byPnc.body, /Hussain, Mohammed/)
+  })
+
+  it('respects establishment scope in the query', async () => {
+    const analyst = await t.signIn('analyst') // MDI only
+    assert.doesNotMatch((await analyst.get('/people?q=James+Smith')).body, /Smith, James/)
+    const pgd = await t.signIn('pgd') // Yorkshire group: MDI and LEI
+    assert.match((await pgd.get('/people?q=James+Smith')).body, /Smith, James/)
+    assert.doesNotMatch((await pgd.get('/people?q=Karl+Brown')).body, /Brown, Karl/)
+    const socu = await t.signIn('socu') // North East / Yorks and Humber: MDI, LEI, FNI, not WWI
+    assert.match((await socu.get('/people?q=Karl+Brown')).body, /Brown, Karl/)
+    assert.doesNotMatch((await socu.get('/people?q=Andrei+Popescu')).body, /Popescu, Andrei/)
+    const ed = await t.signIn('ed-security') // national
+    assert.match((await ed.get('/people?q=Andrei+Popescu')).body, /Popescu, Andrei/)
+  })
+
+  it('names a bad date of birth filter', async () => {
+    const analyst = await t.signIn('analyst')
+    const page = await analyst.get('/people?dateOfBirth=1988-02-31')
+    assert.equal(page.statusCode, 400)
+    assert.match(page.body, /Enter a real date of birth/)
+  })
+})
+
+describe('profile', () => {
+  it('shows identity, location, category and flags, and audits the read', async () => {
+    const analyst = await t.signIn('analyst')
+    const page = await analyst.get('/people/A1234BC')
+    assert.equal(page.statusCode, 200)
+    assert.match(page.body, /Mohammed Hussain/)
+    assert.match(page.body, /B-2-014/)
+    assert.match(page.body, /Category C/)
+    assert.match(page.body, /Escape List/)
+    assert.doesNotMatch(page.body, /Protected characteristics/, 'analyst lacks the permission')
+    const read = await t.db
+      .selectFrom('auditEvent')
+      .select('actorUsername')
+      .where('action', '=', 'nominal.viewed')
+      .where('subjectId', '=', 'A1234BC')
+      .execute()
+    assert.ok(read.some(e => e.actorUsername === 'analyst'))
+  })
+
+  it('shows protected characteristics only to roles that need them', async () => {
+    const head = await t.signIn('head-of-security')
+    assert.match((await head.get('/people/A1234BC')).body, /Asian\/Asian British: Pakistani/)
+    const reporter = await t.signIn('reporter')
+    assert.doesNotMatch((await reporter.get('/people/A1234BC')).body, /Pakistani/)
+  })
+
+  it('outside scope is a 404 that is audited, not a 403', async () => {
+    const analyst = await t.signIn('analyst')
+    const page = await analyst.get('/people/D4444DD')
+    assert.equal(page.statusCode, 404)
+    const denied = await t.db
+      .selectFrom('auditEvent')
+      .select('actorUsername')
+      .where('action', '=', 'nominal.view-denied')
+      .where('subjectId', '=', 'D4444DD')
+      .execute()
+    assert.ok(denied.some(e => e.actorUsername === 'analyst'))
+    const api = await analyst.get('/api/v1/prisoners/D4444DD')
+    assert.equal(api.statusCode, 404)
+  })
+
+  it('restricted flag codes are visible only to named roles', async () => {
+    const reporter = await t.signIn('reporter')
+    assert.doesNotMatch((await reporter.get('/people/E5555EE')).body, /Corruptor/)
+    const analyst = await t.signIn('analyst')
+    assert.match((await analyst.get('/people/E5555EE')).body, /Corruptor/)
+  })
+})
+
+describe('staff nominals are need-to-know', () => {
+  it('exist only for the staff-corruption compartment', async () => {
+    const counter = await t.signIn('counter-corruption')
+    const created = await counter.post(
+      '/people/new',
+      { kind: 'staff', establishmentCode: 'MDI', firstName: 'Peter', lastName: 'Grafton', staffNumber: 'S12345' },
+      '/people/new',
+    )
+    assert.equal(created.statusCode, 303)
+    const ref = decodeURIComponent(String(created.headers.location).split('/').pop()!)
+    assert.match(ref, /^N-\d{7}$/)
+    assert.equal((await counter.get(`/people/${ref}`)).statusCode, 200)
+    assert.match((await counter.get('/people?q=Peter+Grafton')).body, /Grafton, Peter/)
+    const analyst = await t.signIn('analyst')
+    assert.equal((await analyst.get(`/people/${ref}`)).statusCode, 404)
+    const search = await analyst.get('/people?q=Peter+Grafton')
+    assert.doesNotMatch(search.body, /Grafton, Peter/)
+    assert.match(search.body, /0 people found/)
+  })
+})
+
+describe('adding a person', () => {
+  it('names each wrong field and writes nothing', async () => {
+    const analyst = await t.signIn('analyst')
+    const response = await analyst.post(
+      '/people/new',
+      {
+        kind: 'prisoner',
+        establishmentCode: 'MDI',
+        firstName: '',
+        lastName: 'X',
+        dateOfBirth: '2999-01-01',
+        prisonNumber: '12345',
+        pncNumber: '12/123456X',
+        cellLocation: 'nowhere!',
+      },
+      '/people/new',
+    )
+    assert.equal(response.statusCode, 400)
+    for (const message of [
+      'Enter the first name',
+      'Date of birth must be in the past',
+      'Enter a prison number in the correct format',
+      'Enter a PNC number in the correct format',
+      'Enter a cell location like A-1-002',
+    ]) {
+      assert.ok(response.body.includes(message), message)
+    }
+  })
+
+  it('refuses a duplicate prison number and an establishment outside scope', async () => {
+    const analyst = await t.signIn('analyst')
+    const duplicate = await analyst.post(
+      '/people/new',
+      { kind: 'prisoner', establishmentCode: 'MDI', firstName: 'Another', lastName: 'Person', prisonNumber: 'A1234BC' },
+      '/people/new',
+    )
+    assert.equal(duplicate.statusCode, 400)
+    assert.match(duplicate.body, /A person with this prison number already exists/)
+    const outside = await analyst.post(
+      '/people/new',
+      { kind: 'visitor', establishmentCode: 'WWI', firstName: 'V', lastName: 'W' },
+      '/people/new',
+    )
+    assert.equal(outside.statusCode, 400)
+    assert.match(outside.body, /Select an establishment from the list/)
+  })
+})
+
+describe('flags', () => {
+  it('adds, amends and closes a flag, keeping every version', async () => {
+    const analyst = await t.signIn('analyst')
+    const bad = await analyst.post(
+      '/people/A1234BC/flags/new',
+      { alertCode: 'XC', authorisedBy: '', activeFrom: '2026-11-20', activeTo: '2026-11-01' },
+      '/people/A1234BC/flags/new',
+    )
+    assert.equal(bad.statusCode, 400)
+    assert.match(bad.body, /Enter who authorised the flag/)
+    const badDates = await analyst.post(
+      '/people/A1234BC/flags/new',
+      {
+        alertCode: 'XC',
+        authorisedBy: 'H. Hughes, Head of Security',
+        activeFrom: '2026-11-20',
+        activeTo: '2026-11-01',
+      },
+      '/people/A1234BC/flags/new',
+    )
+    assert.match(badDates.body, /The end date must be the same as or after the start date/)
+    const unknown = await analyst.post(
+      '/people/A1234BC/flags/new',
+      { alertCode: 'NOPE', authorisedBy: 'x' },
+      '/people/A1234BC/flags/new',
+    )
+    assert.match(unknown.body, /Select a flag from the list/)
+    const duplicate = await analyst.post(
+      '/people/A1234BC/flags/new',
+      { alertCode: 'XEL', authorisedBy: 'x' },
+      '/people/A1234BC/flags/new',
+    )
+    assert.match(duplicate.body, /already has an active Escape List flag/)
+
+    const added = await analyst.post(
+      '/people/A1234BC/flags/new',
+      { alertCode: 'XC', description: 'Climbed netting on B wing', authorisedBy: 'H. Hughes, Head of Security' },
+      '/people/A1234BC/flags/new',
+    )
+    assert.equal(added.statusCode, 303)
+    const flag = await t.db
+      .selectFrom('peopleAlert')
+      .select('id')
+      .where('alertCode', '=', 'XC')
+      .executeTakeFirstOrThrow()
+    const noReason = await analyst.post(
+      `/flags/${flag.id}/change`,
+      { action: 'amend', description: 'x' },
+      `/flags/${flag.id}/change`,
+    )
+    assert.equal(noReason.statusCode, 400)
+    assert.match(noReason.body, /Enter the reason for the change/)
+    assert.equal(
+      (
+        await analyst.post(
+          `/flags/${flag.id}/change`,
+          { action: 'amend', description: 'Climbed netting twice', comment: 'Second incident' },
+          `/flags/${flag.id}/change`,
+        )
+      ).statusCode,
+      303,
+    )
+    assert.equal(
+      (
+        await analyst.post(
+          `/flags/${flag.id}/change`,
+          { action: 'close', comment: 'Moved to ground floor' },
+          `/flags/${flag.id}/change`,
+        )
+      ).statusCode,
+      303,
+    )
+    const versions = await t.db
+      .selectFrom('peopleAlertVersion')
+      .select(['version', 'change', 'description'])
+      .where('alertId', '=', flag.id)
+      .orderBy('version')
+      .execute()
+    assert.deepEqual(
+      versions.map(v => [v.version, v.change]),
+      [
+        [1, 'created'],
+        [2, 'amended'],
+        [3, 'closed'],
+      ],
+    )
+    assert.equal(versions[0].description, 'Climbed netting on B wing', 'the first version is unchanged')
+    const again = await analyst.post(
+      `/flags/${flag.id}/change`,
+      { action: 'close', comment: 'again' },
+      `/flags/${flag.id}/change`,
+    )
+    assert.equal(again.statusCode, 409)
+  })
+
+  it('a reporter cannot set flags', async () => {
+    const reporter = await t.signIn('reporter')
+    assert.equal((await reporter.get('/people/A1234BC/flags/new')).statusCode, 403)
+  })
+})
+
+describe('API', () => {
+  async function tokenFor(username: string) {
+    const admin = await t.signIn('admin')
+    const issued = await admin.post(
+      `/admin/users/${username}/tokens`,
+      { name: `api ${Math.random()}` },
+      `/admin/users/${username}`,
+    )
+    return /data-qa="token">([^<]+)</.exec(issued.body)![1]
+  }
+
+  it('lists establishments with the caller’s own first', async () => {
+    const token = await tokenFor('analyst')
+    const response = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/establishments',
+      headers: { authorization: `Bearer ${token}` },
+    })
+    const { results } = response.json()
+    assert.equal(results[0].code, 'MDI')
+    assert.deepEqual(Object.keys(results[0]).sort(), ['code', 'highSecurity', 'name', 'prisonGroup', 'socuRegion'])
+    assert.ok(results.find((e: { code: string; highSecurity: boolean }) => e.code === 'FNI').highSecurity)
+  })
+
+  it('searches, reads, and sets and closes flags in the Prisoner Search shape', async () => {
+    const token = await tokenFor('analyst')
+    const headers = { authorization: `Bearer ${token}` }
+    const search = (await t.app.inject({ method: 'GET', url: '/api/v1/prisoners?q=Mohamed%20Husain', headers })).json()
+    assert.ok(search.total >= 1)
+    assert.equal(search.results[0].prisonerNumber, 'A1234BC')
+    const prisonerRecord = (await t.app.inject({ method: 'GET', url: '/api/v1/prisoners/A1234BC', headers })).json()
+    assert.equal(prisonerRecord.prisonId, 'MDI')
+    assert.equal(prisonerRecord.cellLocation, 'B-2-014')
+    assert.deepEqual(prisonerRecord.aliases, [{ firstName: 'MO', lastName: 'KHAN', dateOfBirth: null }])
+
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/prisoners/A1234BC/alerts',
+      headers,
+      payload: { alertCode: 'XSA', authorisedBy: 'Governor', activeFrom: '2026-12-01', activeTo: '2026-11-01' },
+    })
+    assert.equal(bad.statusCode, 400)
+    assert.equal(bad.json().errors[0].field, 'activeTo')
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/prisoners/A1234BC/alerts',
+      headers,
+      payload: { alertCode: 'XSA', authorisedBy: 'Governor', description: 'Assaulted an officer' },
+    })
+    assert.equal(created.statusCode, 201)
+    const alert = created.json()
+    assert.deepEqual(Object.keys(alert).sort(), [
+      'activeFrom',
+      'activeTo',
+      'alertCode',
+      'authorisedBy',
+      'description',
+      'id',
+      'isActive',
+    ])
+    assert.equal(alert.isActive, true)
+    const closed = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/alerts/${alert.id}`,
+      headers,
+      payload: { action: 'close', comment: 'Expired' },
+    })
+    assert.equal(closed.statusCode, 200)
+    assert.equal(closed.json().isActive, false)
+    const list = (await t.app.inject({ method: 'GET', url: '/api/v1/prisoners/A1234BC/alerts', headers })).json()
+    assert.ok(list.results.some((a: { alertCode: string; isActive: boolean }) => a.alertCode === 'XSA' && !a.isActive))
+    const invalid = await t.app.inject({ method: 'GET', url: '/api/v1/prisoners/not-a-number', headers })
+    assert.equal(invalid.statusCode, 400)
+    assert.equal(invalid.json().errors[0].field, 'prisonNumber')
+  })
+})
+
+describe('administration of establishments and imports', () => {
+  it('an administrator edits an establishment, and the change is audited', async () => {
+    const admin = await t.signIn('admin')
+    const bad = await admin.post(
+      '/admin/establishments/MDI/edit',
+      { name: '', socuRegion: 'Mars' },
+      '/admin/establishments/MDI/edit',
+    )
+    assert.equal(bad.statusCode, 400)
+    assert.match(bad.body, /Enter the establishment’s name/)
+    assert.match(bad.body, /Select a SOCU region from the list/)
+    const ok = await admin.post(
+      '/admin/establishments/MDI/edit',
+      {
+        name: 'Moorland (HMP & YOI)',
+        prisonGroup: 'Yorkshire',
+        socuRegion: 'North East / Yorks and Humber',
+        functions: ['Training', 'Resettlement'],
+        active: 'true',
+      },
+      '/admin/establishments/MDI/edit',
+    )
+    assert.equal(ok.statusCode, 303)
+    const row = await t.db.selectFrom('establishment').selectAll().where('code', '=', 'MDI').executeTakeFirstOrThrow()
+    assert.deepEqual(row.functions, ['Training', 'Resettlement'])
+    const event = await t.db
+      .selectFrom('auditEvent')
+      .select('details')
+      .where('action', '=', 'establishment.updated')
+      .executeTakeFirstOrThrow()
+    assert.deepEqual(event.details, { changed: ['functions'] })
+  })
+
+  it('uploads a Prisoner Search file through the page', async () => {
+    const admin = await t.signIn('admin')
+    const page = await admin.get('/admin/imports/prisoners')
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]
+    const boundary = '----portcullis'
+    const file = JSON.stringify([prisoner({ prisonerNumber: 'F6666FF', firstName: 'OWEN', lastName: 'DAVIES' })])
+    const body =
+      `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${csrf}\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="nomis.json"\r\nContent-Type: application/json\r\n\r\n${file}\r\n` +
+      `--${boundary}--\r\n`
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/admin/imports/prisoners',
+      headers: { cookie: admin.cookieHeader(), 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload: body,
+    })
+    assert.equal(response.statusCode, 200)
+    assert.match(response.body, /Import finished/)
+    assert.ok(
+      await t.db.selectFrom('peopleNominal').select('id').where('prisonNumber', '=', 'F6666FF').executeTakeFirst(),
+    )
+    const noFile = await t.app.inject({
+      method: 'POST',
+      url: '/admin/imports/prisoners',
+      headers: { cookie: admin.cookieHeader(), 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload: `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${csrf}\r\n--${boundary}--\r\n`,
+    })
+    assert.equal(noFile.statusCode, 400)
+    assert.match(noFile.body, /Select a Prisoner Search JSON file/)
+  })
+})
