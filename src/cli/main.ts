@@ -46,7 +46,7 @@ const commands: Record<string, Command> = {
     }
     await prepareDatabase(database.db, line => console.log(line))
     const seeded = await seedDemo(database.db, { password: config.demoPassword, log: line => console.log(line) })
-    console.log(seeded ? 'Demo data created' : 'The database already has users: demo data not created')
+    console.log(seeded ? 'Demo data created' : 'The demo data is already there: nothing created')
     return 0
   },
 

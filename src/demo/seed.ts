@@ -1,17 +1,36 @@
 import { recordAudit, SYSTEM_ACTOR } from '../platform/audit/audit.ts'
 import { hashPassword } from '../platform/auth/passwords.ts'
 import type { Db } from '../platform/db/database.ts'
+import { seedDemoPeople } from './people.ts'
 import { DEMO_USERS, FIRST_ESTABLISHMENT } from './users.ts'
 
 /**
- * Creates the demo data once: the demo accounts, then each module's demo records. Returns false when the
- * database already has users, so a restart never duplicates or overwrites anything.
+ * Creates the demo data: the demo accounts, then each module's demo records. Each step runs only while its own
+ * data is absent, so a restart never duplicates or overwrites anything, and a step that failed runs again next time.
+ * Returns whether anything was created.
  */
-export async function seedDemo(db: Db, options: { password: string; log?: (line: string) => void }): Promise<boolean> {
+export async function seedDemo(
+  db: Db,
+  options: { password: string; log?: (line: string) => void; people?: boolean },
+): Promise<boolean> {
   const log = options.log ?? (() => {})
-  const existing = await db.selectFrom('appUser').select('id').limit(1).executeTakeFirst()
-  if (existing) return false
-  const passwordHash = await hashPassword(options.password)
+  const demo = { ...SYSTEM_ACTOR, username: 'demo' }
+  let created = false
+  if (!(await db.selectFrom('appUser').select('id').limit(1).executeTakeFirst())) {
+    await createDemoUsers(db, options.password)
+    log(`created ${DEMO_USERS.length} demo accounts at ${FIRST_ESTABLISHMENT}`)
+    created = true
+  }
+  if (options.people !== false && !(await db.selectFrom('peopleNominal').select('id').limit(1).executeTakeFirst())) {
+    const people = await seedDemoPeople(db, demo)
+    log(`created ${people.created} demo prisoners`)
+    created = true
+  }
+  return created
+}
+
+async function createDemoUsers(db: Db, password: string) {
+  const passwordHash = await hashPassword(password)
   await db.transaction().execute(async trx => {
     const now = new Date()
     await trx
@@ -40,6 +59,4 @@ export async function seedDemo(db: Db, options: { password: string; log?: (line:
       details: { users: DEMO_USERS.map(user => user.username) },
     })
   })
-  log(`created ${DEMO_USERS.length} demo accounts at ${FIRST_ESTABLISHMENT}`)
-  return true
 }

@@ -16,7 +16,8 @@ export async function testApp(
   plugins: FastifyPluginAsync[] = [],
 ) {
   const database = existing ?? (await testDatabase())
-  await seedDemo(database.db, { password: DEMO_PASSWORD })
+  // Demo accounts only: each test file brings the people it needs.
+  await seedDemo(database.db, { password: DEMO_PASSWORD, people: false })
   const config = { ...loadConfig({ DEMO_PASSWORD }), ...overrides }
   const app = await buildApp({ config, db: database.db, plugins })
 

@@ -310,7 +310,10 @@ export async function importPrisoners(
         const latest = (alertId: string) => versions.find(v => v.alertId === alertId)!
         for (const code of activeCodes) {
           if (!alertCodes.has(code)) continue
-          const open = importedAlerts.some(a => a.alertCode === code && alertIsActive(latest(a.id), today))
+          // Any active flag of the code counts, set by hand or imported: NOMIS never holds two at once.
+          const open = alerts.some(
+            a => a.nominalId === nominalId && a.alertCode === code && alertIsActive(latest(a.id), today),
+          )
           if (!open) {
             await insertAlert(trx, {
               nominalId,

@@ -35,7 +35,7 @@ export function normalisePnc(value: string): string | null {
   return check === expected ? `${fullYear}/${padded}${check}` : null
 }
 
-/** A Criminal Records Office number, e.g. 123456/99A (also SF-style 12345/99X); format only. */
+/** A Criminal Records Office number, e.g. 123456/99A (also the SF form SF99/12345X); format only. */
 export function normaliseCro(value: string): string | null {
   const text = value.trim().toUpperCase()
   return /^(SF\d{2}\/\d{1,6}[A-Z]|\d{1,6}\/\d{2}[A-Z])$/.test(text) ? text : null

@@ -79,27 +79,60 @@ export const PERMISSIONS = [
   'people:protected-characteristics',
   'people:import',
   'flags:manage',
+  'intelligence:submit',
+  'intelligence:read',
+  'intelligence:read-original',
+  'intelligence:assess',
+  'intelligence:disseminate',
+  'intelligence:override-handling',
+  'intelligence:configure',
+  'intelligence:view-readers',
 ] as const
 export type Permission = (typeof PERMISSIONS)[number]
 
 const EVERYONE: readonly Permission[] = ['home:view']
-// Every member of staff picks the people their reports concern.
-const STAFF: readonly Permission[] = [...EVERYONE, 'people:read']
-const SECURITY: readonly Permission[] = [...STAFF, 'people:manage', 'flags:manage']
+// Every member of staff reports intelligence and picks the people it concerns ("security is everyone's job").
+const STAFF: readonly Permission[] = [...EVERYONE, 'people:read', 'intelligence:submit']
+// Readers of the establishment's (sanitised) intelligence picture.
+const READER: readonly Permission[] = [...STAFF, 'intelligence:read']
+// The security department: assess, grade, sanitise, link and share.
+const SECURITY: readonly Permission[] = [
+  ...READER,
+  'people:manage',
+  'flags:manage',
+  'intelligence:read-original',
+  'intelligence:assess',
+  'intelligence:disseminate',
+]
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   reporter: [...STAFF],
   analyst: [...SECURITY],
-  'head-of-security': [...SECURITY, 'people:protected-characteristics'],
-  governor: [...STAFF, 'people:protected-characteristics'],
-  pgd: [...STAFF],
-  'ed-security': [...STAFF],
-  socu: [...STAFF, 'people:protected-characteristics'],
+  'head-of-security': [
+    ...SECURITY,
+    'people:protected-characteristics',
+    'intelligence:override-handling',
+    'intelligence:configure',
+    'intelligence:view-readers',
+  ],
+  governor: [...READER, 'people:protected-characteristics'],
+  pgd: [...READER],
+  'ed-security': [...READER],
+  socu: [...READER, 'people:protected-characteristics'],
   'counter-corruption': [...SECURITY],
   'authorising-officer': [...STAFF],
-  // A police officer sees what is disseminated to them, not the prison's records.
-  pio: [...EVERYONE],
-  auditor: [...STAFF, 'audit:read', 'people:protected-characteristics'],
+  // A police officer sees what is disseminated to them, not the prison's records; they may pass information in.
+  pio: [...EVERYONE, 'intelligence:submit'],
+  // Reads everything in scope, changes nothing.
+  auditor: [
+    ...EVERYONE,
+    'people:read',
+    'intelligence:read',
+    'intelligence:read-original',
+    'intelligence:view-readers',
+    'audit:read',
+    'people:protected-characteristics',
+  ],
   // Administrators keep the reference data and imports, and read no intelligence.
   admin: [...EVERYONE, 'users:manage', 'tokens:manage', 'reference:manage', 'people:import'],
 }

@@ -1,0 +1,413 @@
+import { type Expression, type SqlBool, sql } from 'kysely'
+import { type CurrentUser, visibleTo } from '../../platform/access/user.ts'
+import type { Executor } from '../../platform/db/database.ts'
+
+type Viewer = Pick<CurrentUser, 'establishmentCodes' | 'compartments'>
+
+/** Scope and need-to-know for reports: outside them a report does not exist for the viewer. */
+export const visibleReport = (viewer: Viewer, alias = 'r') =>
+  visibleTo(viewer, { establishment: `${alias}.establishmentCode`, compartment: `${alias}.compartment` })
+
+/** Whether the viewer may read the original (unsanitised) words of a report, as SQL. */
+export const originalReadable = (viewer: Viewer, canReadOriginal: boolean, alias = 'r'): Expression<SqlBool> =>
+  canReadOriginal
+    ? sql<SqlBool>`(${sql.ref(`${alias}.originalCompartment`)} is null or ${sql.ref(`${alias}.originalCompartment`)} = any(${[
+        ...viewer.compartments,
+      ]}::text[]))`
+    : sql<SqlBool>`false`
+
+const REPORT_COLUMNS = [
+  'r.id',
+  'r.ref',
+  'r.establishmentCode',
+  'r.compartment',
+  'r.originalCompartment',
+  'r.reporterId',
+  'r.reporterUsername',
+  'r.submittedAt',
+  'r.occurredAt',
+  'r.location',
+  'r.sourceType',
+  'r.threatAreas',
+  'r.urgent',
+  'r.text',
+  'r.namedPeople',
+  'r.status',
+  'r.linkedToRef',
+  'r.sanitisedText',
+  'r.gradingScheme',
+  'r.gradingSource',
+  'r.gradingIntelligence',
+  'r.gradingHandling',
+  'r.gradingConditions',
+] as const
+
+export function findVisibleReport(db: Executor, viewer: Viewer, ref: string) {
+  return db
+    .selectFrom('intelligenceReport as r')
+    .innerJoin('establishment as e', 'e.code', 'r.establishmentCode')
+    .select([...REPORT_COLUMNS, 'e.name as establishmentName'])
+    .where('r.ref', '=', ref)
+    .where(visibleReport(viewer))
+    .executeTakeFirst()
+}
+export type ReportRow = NonNullable<Awaited<ReturnType<typeof findVisibleReport>>>
+
+export function findReportByRef(db: Executor, ref: string) {
+  return db
+    .selectFrom('intelligenceReport')
+    .select(['id', 'ref', 'establishmentCode', 'compartment'])
+    .where('ref', '=', ref)
+    .executeTakeFirst()
+}
+
+export async function nextReportNumber(db: Executor): Promise<number> {
+  const { rows } = await sql<{ n: number }>`select nextval('intelligence_report_seq') as n`.execute(db)
+  return rows[0].n
+}
+
+export function gradingSchemeOf(db: Executor, establishmentCode: string) {
+  return db
+    .selectFrom('intelligenceSetting')
+    .select('gradingScheme')
+    .where('establishmentCode', '=', establishmentCode)
+    .executeTakeFirst()
+    .then(row => row?.gradingScheme ?? '3x5x2')
+}
+
+/** The triage queue: reports waiting for the security department, urgent first, then oldest. */
+export function queue(db: Executor, viewer: Viewer, limit = 100) {
+  return db
+    .selectFrom('intelligenceReport as r')
+    .innerJoin('establishment as e', 'e.code', 'r.establishmentCode')
+    .select([
+      'r.ref',
+      'r.status',
+      'r.urgent',
+      'r.submittedAt',
+      'r.threatAreas',
+      'r.sourceType',
+      'r.establishmentCode',
+      'e.name as establishmentName',
+    ])
+    .where('r.status', 'in', ['submitted', 'in-assessment'])
+    .where(visibleReport(viewer))
+    .orderBy('r.urgent', 'desc')
+    .orderBy('r.submittedAt', 'asc')
+    .limit(limit)
+    .execute()
+}
+
+export function reportsBy(db: Executor, reporterId: string, limit: number, offset: number) {
+  return db
+    .selectFrom('intelligenceReport as r')
+    .select(['r.ref', 'r.status', 'r.submittedAt', 'r.threatAreas', 'r.urgent'])
+    .where('r.reporterId', '=', reporterId)
+    .orderBy('r.submittedAt', 'desc')
+    .limit(limit)
+    .offset(offset)
+    .execute()
+}
+
+export function linkedNominals(db: Executor, reportId: string) {
+  return db
+    .selectFrom('intelligenceNominalLink as l')
+    .innerJoin('peopleNominal as n', 'n.id', 'l.nominalId')
+    .select([
+      'l.role',
+      'n.id',
+      'n.ref',
+      'n.kind',
+      'n.firstName',
+      'n.lastName',
+      'n.prisonNumber',
+      'n.establishmentCode',
+      'n.compartment',
+    ])
+    .where('l.reportId', '=', reportId)
+    .orderBy('l.linkedAt')
+    .execute()
+}
+
+export function reportEntities(db: Executor, reportId: string) {
+  return db
+    .selectFrom('intelligenceReportEntity as re')
+    .innerJoin('intelligenceEntity as en', 'en.id', 're.entityId')
+    .select(['en.id', 'en.type', 'en.value', 're.status', 're.raw', 're.decidedBy', 're.decidedAt'])
+    .where('re.reportId', '=', reportId)
+    .orderBy('en.type')
+    .orderBy('en.value')
+    .execute()
+}
+
+export function statusHistory(db: Executor, reportId: string) {
+  return db.selectFrom('intelligenceStatusChange').selectAll().where('reportId', '=', reportId).orderBy('id').execute()
+}
+
+export function gradings(db: Executor, reportId: string) {
+  return db
+    .selectFrom('intelligenceGrading')
+    .selectAll()
+    .where('reportId', '=', reportId)
+    .orderBy('version', 'desc')
+    .execute()
+}
+
+export function sanitisedVersions(db: Executor, reportId: string) {
+  return db
+    .selectFrom('intelligenceSanitisedVersion')
+    .selectAll()
+    .where('reportId', '=', reportId)
+    .orderBy('version', 'desc')
+    .execute()
+}
+
+export function disseminations(db: Executor, reportId: string) {
+  return db
+    .selectFrom('intelligenceDissemination')
+    .selectAll()
+    .where('reportId', '=', reportId)
+    .orderBy('disseminatedAt', 'desc')
+    .execute()
+}
+
+/** Upserts entity values and returns their ids. */
+export async function entityIds(db: Executor, entities: readonly { type: string; value: string }[]) {
+  if (entities.length === 0) return new Map<string, number>()
+  const rows = await db
+    .insertInto('intelligenceEntity')
+    .values(entities.map(e => ({ type: e.type, value: e.value })))
+    .onConflict(oc => oc.columns(['type', 'value']).doUpdateSet({ type: eb => eb.ref('excluded.type') }))
+    .returning(['id', 'type', 'value'])
+    .execute()
+  return new Map(rows.map(row => [`${row.type}:${row.value}`, row.id]))
+}
+
+/** The do-not-link values that apply to an establishment (its own and the national ones). */
+export function doNotLinkValues(db: Executor, establishmentCode: string) {
+  return db
+    .selectFrom('intelligenceDoNotLink')
+    .select(['id', 'establishmentCode', 'type', 'value', 'reason', 'addedBy', 'addedAt'])
+    .where('removedAt', 'is', null)
+    .where(eb => eb.or([eb('establishmentCode', '=', establishmentCode), eb('establishmentCode', 'is', null)]))
+    .orderBy('type')
+    .orderBy('value')
+    .execute()
+}
+
+/** Other visible reports sharing a nominal or an accepted entity with this one, newest first. */
+export function relatedReports(db: Executor, viewer: Viewer, reportId: string, limit = 20) {
+  return db
+    .selectFrom('intelligenceReport as r')
+    .select(['r.ref', 'r.submittedAt', 'r.status', 'r.threatAreas', 'r.sanitisedText', 'r.establishmentCode'])
+    .select(eb => [
+      eb
+        .selectFrom('intelligenceNominalLink as a')
+        .innerJoin('intelligenceNominalLink as b', 'b.nominalId', 'a.nominalId')
+        .innerJoin('peopleNominal as n', 'n.id', 'a.nominalId')
+        .select(sql<string[]>`array_agg(distinct n.ref)`.as('refs'))
+        .whereRef('a.reportId', '=', 'r.id')
+        .where('b.reportId', '=', reportId)
+        .as('sharedNominals'),
+      eb
+        .selectFrom('intelligenceReportEntity as a')
+        .innerJoin('intelligenceReportEntity as b', 'b.entityId', 'a.entityId')
+        .innerJoin('intelligenceEntity as en', 'en.id', 'a.entityId')
+        .select(sql<string[]>`array_agg(distinct en.value)`.as('values'))
+        .whereRef('a.reportId', '=', 'r.id')
+        .where('b.reportId', '=', reportId)
+        .where('a.status', '=', 'accepted')
+        .where('b.status', '=', 'accepted')
+        .as('sharedEntities'),
+    ])
+    .where('r.id', '!=', reportId)
+    .where(visibleReport(viewer))
+    .where(eb =>
+      eb.or([
+        eb.exists(
+          eb
+            .selectFrom('intelligenceNominalLink as a')
+            .innerJoin('intelligenceNominalLink as b', 'b.nominalId', 'a.nominalId')
+            .select(sql`1`.as('one'))
+            .whereRef('a.reportId', '=', 'r.id')
+            .where('b.reportId', '=', reportId),
+        ),
+        eb.exists(
+          eb
+            .selectFrom('intelligenceReportEntity as a')
+            .innerJoin('intelligenceReportEntity as b', 'b.entityId', 'a.entityId')
+            .select(sql`1`.as('one'))
+            .whereRef('a.reportId', '=', 'r.id')
+            .where('b.reportId', '=', reportId)
+            .where('a.status', '=', 'accepted')
+            .where('b.status', '=', 'accepted'),
+        ),
+      ]),
+    )
+    .orderBy('r.submittedAt', 'desc')
+    .limit(limit)
+    .execute()
+}
+
+/** Visible reports about a nominal, newest first: the profile panel. */
+export function reportsAboutNominal(db: Executor, viewer: Viewer, nominalId: string, limit = 50) {
+  return db
+    .selectFrom('intelligenceNominalLink as l')
+    .innerJoin('intelligenceReport as r', 'r.id', 'l.reportId')
+    .select([
+      'r.ref',
+      'r.submittedAt',
+      'r.status',
+      'r.threatAreas',
+      'r.sanitisedText',
+      'l.role',
+      'r.gradingScheme',
+      'r.gradingSource',
+      'r.gradingIntelligence',
+      'r.gradingHandling',
+    ])
+    .where('l.nominalId', '=', nominalId)
+    .where(visibleReport(viewer))
+    .orderBy('r.submittedAt', 'desc')
+    .limit(limit)
+    .execute()
+}
+
+/** Accepted entities of the visible reports about a nominal, with how many reports carry each. */
+export function entitiesOfNominal(db: Executor, viewer: Viewer, nominalId: string) {
+  return db
+    .selectFrom('intelligenceNominalLink as l')
+    .innerJoin('intelligenceReport as r', 'r.id', 'l.reportId')
+    .innerJoin('intelligenceReportEntity as re', 're.reportId', 'r.id')
+    .innerJoin('intelligenceEntity as en', 'en.id', 're.entityId')
+    .select(['en.type', 'en.value', eb => eb.fn.count<number>('r.id').distinct().as('reports')])
+    .where('l.nominalId', '=', nominalId)
+    .where('re.status', '=', 'accepted')
+    .where(visibleReport(viewer))
+    .groupBy(['en.type', 'en.value'])
+    .orderBy('reports', 'desc')
+    .limit(100)
+    .execute()
+}
+
+export type SearchFilters = {
+  q?: string
+  establishment?: string
+  from?: string
+  to?: string
+  threatArea?: string
+  status?: string
+  grading?: string
+  nominal?: string
+  entity?: string
+  page: number
+}
+
+const COUNT_CAP = 1000
+
+/**
+ * Full-text search over what the viewer may read: the original words where they may read them, otherwise the
+ * sanitised text. Ranked, then newest; the count stops at 1,000 so a common word stays fast.
+ */
+export async function searchReports(
+  db: Executor,
+  viewer: Viewer,
+  canReadOriginal: boolean,
+  filters: SearchFilters,
+  pageSize: number,
+) {
+  const query = filters.q?.trim() ? sql`websearch_to_tsquery('english', ${filters.q.trim()})` : null
+  const readable = originalReadable(viewer, canReadOriginal)
+  let base = db.selectFrom('intelligenceReport as r').where(visibleReport(viewer))
+  if (query) {
+    base = base.where(sql<SqlBool>`((${readable} and r.text_search @@ ${query}) or r.sanitised_search @@ ${query})`)
+  }
+  if (filters.establishment) base = base.where('r.establishmentCode', '=', filters.establishment)
+  if (filters.from) base = base.where('r.submittedAt', '>=', new Date(`${filters.from}T00:00:00Z`))
+  if (filters.to)
+    base = base.where('r.submittedAt', '<', new Date(new Date(`${filters.to}T00:00:00Z`).getTime() + 86_400_000))
+  if (filters.threatArea) base = base.where(sql<SqlBool>`r.threat_areas @> array[${filters.threatArea}]::text[]`)
+  if (filters.status) base = base.where('r.status', '=', filters.status)
+  if (filters.grading) {
+    const [source, intelligence] = filters.grading.split('/')
+    base = base.where('r.gradingSource', '=', source ?? '')
+    if (intelligence) base = base.where('r.gradingIntelligence', '=', intelligence)
+  }
+  if (filters.nominal) {
+    const ref = filters.nominal.toUpperCase()
+    base = base.where(eb =>
+      eb.exists(
+        eb
+          .selectFrom('intelligenceNominalLink as l')
+          .innerJoin('peopleNominal as n', 'n.id', 'l.nominalId')
+          .select(sql`1`.as('one'))
+          .whereRef('l.reportId', '=', 'r.id')
+          .where('n.ref', '=', ref),
+      ),
+    )
+  }
+  if (filters.entity) {
+    const value = filters.entity
+    base = base.where(eb =>
+      eb.exists(
+        eb
+          .selectFrom('intelligenceReportEntity as re')
+          .innerJoin('intelligenceEntity as en', 'en.id', 're.entityId')
+          .select(sql`1`.as('one'))
+          .whereRef('re.reportId', '=', 'r.id')
+          .where('re.status', 'in', ['accepted', 'suggested'])
+          .where('en.value', '=', value),
+      ),
+    )
+  }
+  const rank = query
+    ? sql<number>`ts_rank_cd(case when ${readable} then r.text_search else r.sanitised_search end, ${query})`
+    : sql<number>`0`
+  const rows = await base
+    .innerJoin('establishment as e', 'e.code', 'r.establishmentCode')
+    .select([
+      'r.id',
+      'r.ref',
+      'r.status',
+      'r.submittedAt',
+      'r.threatAreas',
+      'r.urgent',
+      'r.establishmentCode',
+      'e.name as establishmentName',
+      'r.gradingScheme',
+      'r.gradingSource',
+      'r.gradingIntelligence',
+      'r.gradingHandling',
+      rank.as('rank'),
+      sql<boolean>`${readable}`.as('originalReadable'),
+    ])
+    .orderBy(sql`rank`, 'desc')
+    .orderBy('r.submittedAt', 'desc')
+    .limit(pageSize)
+    .offset((filters.page - 1) * pageSize)
+    .execute()
+  const counted = await db
+    .selectFrom(
+      base
+        .select(sql`1`.as('one'))
+        .limit(COUNT_CAP + 1)
+        .as('hits'),
+    )
+    .select(eb => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
+  // Highlights for the page only, from the text this viewer may read.
+  const highlights = new Map<string, string>()
+  if (query && rows.length > 0) {
+    const { rows: marked } = await sql<{ id: string; snippet: string }>`
+      select r.id, ts_headline('english',
+        case when ${readable} then r.text else coalesce(r.sanitised_text, '') end, ${query},
+        'StartSel=<mark>, StopSel=</mark>, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "') as snippet
+      from intelligence_report r where r.id = any(${rows.map(row => row.id)}::uuid[])`.execute(db)
+    for (const row of marked) highlights.set(row.id, row.snippet)
+  }
+  return {
+    rows: rows.map(row => ({ ...row, snippet: highlights.get(row.id) ?? null })),
+    total: Math.min(counted.n, COUNT_CAP),
+    totalCapped: counted.n > COUNT_CAP,
+  }
+}
