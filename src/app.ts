@@ -5,6 +5,9 @@ import type { Config } from './config.ts'
 import { createProfilePanels } from './modules/people/panels.ts'
 import { peopleRoutes } from './modules/people/routes.ts'
 import { peopleService } from './modules/people/service.ts'
+import { registerIntelligencePanel } from './modules/intelligence/panel.ts'
+import { intelligenceRoutes } from './modules/intelligence/routes.ts'
+import { intelligenceService } from './modules/intelligence/service.ts'
 import { auditRoutes } from './platform/audit/routes.ts'
 import { authRoutes } from './platform/auth/routes.ts'
 import type { Db } from './platform/db/database.ts'
@@ -65,6 +68,7 @@ export async function buildApp({ config, db, logger, plugins = [] }: AppOptions)
   const users = usersService(db)
   const profilePanels = createProfilePanels()
   const people = peopleService(db)
+  const intelligence = intelligenceService(db)
 
   // Platform: views and assets, who you are and what you may do, errors.
   await app.register(fastifyFormbody)
@@ -90,6 +94,8 @@ export async function buildApp({ config, db, logger, plugins = [] }: AppOptions)
 
   // Modules.
   await app.register(peopleRoutes({ db, people, api, navigation, panels: profilePanels }))
+  await app.register(intelligenceRoutes({ intelligence, people, api, navigation }))
+  registerIntelligencePanel(profilePanels, intelligence)
 
   app.get('/api/v1/openapi.json', { config: { public: true } }, async () => api.document({ version: config.version }))
 

@@ -411,3 +411,116 @@ export async function searchReports(
     totalCapped: counted.n > COUNT_CAP,
   }
 }
+
+export type NetworkNode = { id: string; kind: 'nominal' | 'entity'; label: string; detail: string; href: string | null; depth: 0 | 1 | 2 }
+export type NetworkEdge = { from: string; to: string; reports: string[] }
+
+const NETWORK_REPORT_LIMIT = 300
+
+/**
+ * People and entities within two links of a nominal, where a link is appearing together in a report the viewer
+ * may see. People outside the viewer's scope or compartments are left out, as are unaccepted entities.
+ */
+export async function network(db: Executor, viewer: Viewer, nominal: { id: string; ref: string; label: string }) {
+  const nodes = new Map<string, NetworkNode>()
+  const edges = new Map<string, NetworkEdge>()
+  const key = (kind: string, id: string | number) => `${kind}:${id}`
+  nodes.set(key('n', nominal.id), { id: key('n', nominal.id), kind: 'nominal', label: nominal.label, detail: nominal.ref, href: `/people/${nominal.ref}`, depth: 0 })
+
+  async function membersOf(reportIds: string[]) {
+    if (reportIds.length === 0) return []
+    const people = await db
+      .selectFrom('intelligenceNominalLink as l')
+      .innerJoin('peopleNominal as n', 'n.id', 'l.nominalId')
+      .innerJoin('intelligenceReport as r', 'r.id', 'l.reportId')
+      .select(['l.reportId', 'r.ref as reportRef', 'n.id', 'n.ref', 'n.firstName', 'n.lastName', 'n.kind'])
+      .where('l.reportId', 'in', reportIds)
+      .where(visibleTo(viewer, { establishment: 'n.establishmentCode', compartment: 'n.compartment' }))
+      .execute()
+    const things = await db
+      .selectFrom('intelligenceReportEntity as re')
+      .innerJoin('intelligenceEntity as en', 'en.id', 're.entityId')
+      .innerJoin('intelligenceReport as r', 'r.id', 're.reportId')
+      .select(['re.reportId', 'r.ref as reportRef', 'en.id', 'en.type', 'en.value'])
+      .where('re.reportId', 'in', reportIds)
+      .where('re.status', '=', 'accepted')
+      .execute()
+    return [
+      ...people.map(p => ({
+        reportId: p.reportId,
+        reportRef: p.reportRef,
+        node: { id: key('n', p.id), kind: 'nominal' as const, label: `${p.firstName} ${p.lastName}`, detail: p.ref, href: `/people/${p.ref}` },
+      })),
+      ...things.map(t => ({
+        reportId: t.reportId,
+        reportRef: t.reportRef,
+        node: { id: key('e', t.id), kind: 'entity' as const, label: t.value, detail: t.type, href: `/intelligence?entity=${encodeURIComponent(t.value)}` },
+      })),
+    ]
+  }
+
+  function connect(members: Awaited<ReturnType<typeof membersOf>>, depth: 1 | 2, from: Set<string>) {
+    const byReport = new Map<string, typeof members>()
+    for (const m of members) byReport.set(m.reportId, [...(byReport.get(m.reportId) ?? []), m])
+    for (const group of byReport.values()) {
+      const anchors = group.filter(m => from.has(m.node.id))
+      for (const m of group) {
+        if (!nodes.has(m.node.id)) nodes.set(m.node.id, { ...m.node, depth })
+        for (const anchor of anchors) {
+          if (anchor.node.id === m.node.id) continue
+          const [a, b] = [anchor.node.id, m.node.id].sort()
+          const edge = edges.get(`${a}|${b}`) ?? { from: a, to: b, reports: [] }
+          if (!edge.reports.includes(m.reportRef)) edge.reports.push(m.reportRef)
+          edges.set(`${a}|${b}`, edge)
+        }
+      }
+    }
+  }
+
+  const first = await db
+    .selectFrom('intelligenceNominalLink as l')
+    .innerJoin('intelligenceReport as r', 'r.id', 'l.reportId')
+    .select('r.id')
+    .where('l.nominalId', '=', nominal.id)
+    .where(visibleReport(viewer))
+    .orderBy('r.submittedAt', 'desc')
+    .limit(NETWORK_REPORT_LIMIT)
+    .execute()
+  const firstIds = first.map(r => r.id)
+  connect(await membersOf(firstIds), 1, new Set([key('n', nominal.id)]))
+
+  const level1 = [...nodes.values()].filter(n => n.depth === 1)
+  const nominalIds = level1.filter(n => n.kind === 'nominal').map(n => n.id.slice(2))
+  const entityIds = level1.filter(n => n.kind === 'entity').map(n => Number(n.id.slice(2)))
+  if (nominalIds.length + entityIds.length > 0) {
+    const second = await db
+      .selectFrom('intelligenceReport as r')
+      .select('r.id')
+      .where(visibleReport(viewer))
+      .where(eb =>
+        eb.or([
+          ...(nominalIds.length
+            ? [eb.exists(eb.selectFrom('intelligenceNominalLink as l').select(sql`1`.as('one')).whereRef('l.reportId', '=', 'r.id').where('l.nominalId', 'in', nominalIds))]
+            : []),
+          ...(entityIds.length
+            ? [
+                eb.exists(
+                  eb
+                    .selectFrom('intelligenceReportEntity as re')
+                    .select(sql`1`.as('one'))
+                    .whereRef('re.reportId', '=', 'r.id')
+                    .where('re.status', '=', 'accepted')
+                    .where('re.entityId', 'in', entityIds),
+                ),
+              ]
+            : []),
+        ]),
+      )
+      .orderBy('r.submittedAt', 'desc')
+      .limit(NETWORK_REPORT_LIMIT)
+      .execute()
+    const secondIds = second.map(r => r.id).filter(id => !firstIds.includes(id))
+    connect(await membersOf(secondIds), 2, new Set(level1.map(n => n.id)))
+  }
+  return { nodes: [...nodes.values()], edges: [...edges.values()] }
+}

@@ -17,6 +17,8 @@ export type AuditEntry = {
   subjectType?: string
   subjectId?: string
   establishmentCode?: string | null
+  /** The need-to-know compartment of the subject, when it has one: the event is then seen only inside it. */
+  compartment?: string | null
   details?: Record<string, unknown>
 }
 
@@ -30,6 +32,7 @@ export type StoredAuditEvent = {
   subjectId: string | null
   establishmentCode: string | null
   correlationId: string | null
+  compartment: string | null
   details: Record<string, unknown>
   prevHash: string
   hash: string
@@ -57,6 +60,7 @@ export async function recordAudit(trx: Executor, actor: Actor, entry: AuditEntry
     subjectId: entry.subjectId ?? null,
     establishmentCode: entry.establishmentCode ?? actor.establishmentCode ?? null,
     correlationId: actor.correlationId,
+    compartment: entry.compartment ?? null,
     // Round-trip through JSON so the hash covers exactly what jsonb will store (dates as strings, no undefined).
     details: JSON.parse(JSON.stringify(entry.details ?? {})) as Record<string, unknown>,
   }
@@ -82,6 +86,8 @@ export function auditHash(prevHash: string, event: HashedFields): string {
     subjectId: event.subjectId,
     establishmentCode: event.establishmentCode,
     correlationId: event.correlationId,
+    // Hashed only when set, so events written before the column existed keep their hashes.
+    compartment: event.compartment ?? undefined,
     details: event.details,
   })
   return createHash('sha256').update(canonical).digest('hex')

@@ -87,6 +87,7 @@ export type AuditEventTable = {
   subjectId: string | null
   establishmentCode: string | null
   correlationId: string | null
+  compartment: string | null
   details: ColumnType<Record<string, unknown>, string, never>
   prevHash: string
   hash: string

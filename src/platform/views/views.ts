@@ -97,6 +97,13 @@ export const views = fp(async (app: FastifyInstance, options: { production: bool
       allowedPath: file => /\.(css|js|mjs|map)$/.test(file),
     })
     await assets.register(fastifyStatic, {
+      root: path.join(ROOT, 'node_modules/cytoscape/dist'),
+      prefix: '/assets/vendor/cytoscape/',
+      decorateReply: false,
+      index: false,
+      allowedPath: file => file === '/cytoscape.min.js',
+    })
+    await assets.register(fastifyStatic, {
       root: path.join(SRC, 'platform/views/assets'),
       prefix: '/assets/app/',
       decorateReply: false,

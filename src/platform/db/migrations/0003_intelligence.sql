@@ -150,3 +150,6 @@ create table intelligence_dissemination (
 );
 create index intelligence_dissemination_report_idx on intelligence_dissemination (report_id);
 create index intelligence_dissemination_recipient_idx on intelligence_dissemination (recipient_type, disseminated_at desc);
+
+-- Events about need-to-know records carry the compartment, so the audit trail itself does not reveal them.
+alter table audit_event add column compartment text;
