@@ -3,6 +3,7 @@ import { nextNominalRef } from '../modules/people/repository.ts'
 import { compartmentForKind } from '../modules/people/rules.ts'
 import { type Actor, recordAudit } from '../platform/audit/audit.ts'
 import type { Db } from '../platform/db/database.ts'
+import { type Random, randomFrom } from './random.ts'
 import { DEMO_ESTABLISHMENTS } from './users.ts'
 
 // Demo people: about 400 prisoners in the HMPPS Prisoner Search shape, generated from a seed so that every demo
@@ -39,40 +40,6 @@ export type DemoPrisoner = {
 const PRISONERS = 400
 // Ages and dates are relative to this day, not to today, so the same seed always gives the same people.
 const REFERENCE_DATE = '2026-11-01'
-
-/** A small seeded PRNG (mulberry32): deterministic, good enough for demo data. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-type Random = ReturnType<typeof randomFrom>
-
-function randomFrom(seed: number) {
-  const next = mulberry32(seed)
-  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1))
-  return {
-    next,
-    int,
-    chance: (probability: number) => next() < probability,
-    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)],
-    weighted<T extends string>(weights: Readonly<Record<T, number>>): T {
-      const entries = Object.entries(weights) as [T, number][]
-      let roll = next() * entries.reduce((sum, [, weight]) => sum + weight, 0)
-      for (const [value, weight] of entries) {
-        roll -= weight
-        if (roll < 0) return value
-      }
-      return entries[entries.length - 1][0]
-    },
-  }
-}
 
 const DAY = 86_400_000
 const dayOf = (date: string) => Date.parse(`${date}T00:00:00Z`) / DAY

@@ -1,6 +1,7 @@
 import { recordAudit, SYSTEM_ACTOR } from '../platform/audit/audit.ts'
 import { hashPassword } from '../platform/auth/passwords.ts'
 import type { Db } from '../platform/db/database.ts'
+import { seedDemoIntelligence } from './intelligence.ts'
 import { seedDemoPeople } from './people.ts'
 import { DEMO_USERS, FIRST_ESTABLISHMENT } from './users.ts'
 
@@ -25,6 +26,16 @@ export async function seedDemo(
     const people = await seedDemoPeople(db, demo)
     log(`created ${people.created} demo prisoners`)
     created = true
+  }
+  if (
+    options.people !== false &&
+    !(await db.selectFrom('intelligenceReport').select('id').limit(1).executeTakeFirst())
+  ) {
+    const reports = await seedDemoIntelligence(db, demo)
+    if (reports > 0) {
+      log(`created ${reports} demo intelligence reports`)
+      created = true
+    }
   }
   return created
 }

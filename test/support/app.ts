@@ -3,6 +3,7 @@ import { buildApp } from '../../src/app.ts'
 import { type Config, loadConfig } from '../../src/config.ts'
 import { seedDemo } from '../../src/demo/seed.ts'
 import type { DatabaseHandle } from '../../src/platform/db/database.ts'
+import { usersService } from '../../src/platform/users/service.ts'
 import { testDatabase } from './database.ts'
 
 export const DEMO_PASSWORD = 'portcullis-demo'
@@ -72,8 +73,32 @@ export async function testApp(
     return session
   }
 
+  /** An API token for a demo user, issued as the command line would. */
+  async function token(username: string) {
+    const { token: issued } = await usersService(database.db).createToken(
+      { actor: { userId: null, username: 'test', establishmentCode: null, correlationId: null }, user: null },
+      username,
+      `test ${Math.random().toString(36).slice(2)}`,
+    )
+    return issued
+  }
+
+  /** JSON API calls with a bearer token. */
+  function api(tokenValue: string) {
+    const headers = { authorization: `Bearer ${tokenValue}` }
+    return {
+      get: (url: string) => app.inject({ method: 'GET', url, headers }),
+      post: (url: string, payload: unknown, extra: Record<string, string> = {}) =>
+        app.inject({ method: 'POST', url, headers: { ...headers, ...extra }, payload: payload as object }),
+      patch: (url: string, payload: unknown) =>
+        app.inject({ method: 'PATCH', url, headers, payload: payload as object }),
+    }
+  }
+
   return {
     app,
+    token,
+    api,
     db: database.db,
     database,
     config,

@@ -22,10 +22,17 @@ export function registerIntelligencePanel(panels: ProfilePanels, intelligence: I
           reports: reports.map(report => ({
             ...report,
             statusName: STATUS_NAMES[report.status as keyof typeof STATUS_NAMES] ?? report.status,
-            threatNames: report.threatAreas.map(area => THREAT_AREA_NAMES[area as keyof typeof THREAT_AREA_NAMES] ?? area),
+            threatNames: report.threatAreas.map(
+              area => THREAT_AREA_NAMES[area as keyof typeof THREAT_AREA_NAMES] ?? area,
+            ),
             gradingText: gradingLabel(
               report.gradingScheme
-                ? { scheme: report.gradingScheme as '3x5x2', source: report.gradingSource!, intelligence: report.gradingIntelligence!, handling: report.gradingHandling! }
+                ? {
+                    scheme: report.gradingScheme as '3x5x2',
+                    source: report.gradingSource!,
+                    intelligence: report.gradingIntelligence!,
+                    handling: report.gradingHandling!,
+                  }
                 : null,
             ),
           })),

@@ -412,7 +412,14 @@ export async function searchReports(
   }
 }
 
-export type NetworkNode = { id: string; kind: 'nominal' | 'entity'; label: string; detail: string; href: string | null; depth: 0 | 1 | 2 }
+export type NetworkNode = {
+  id: string
+  kind: 'nominal' | 'entity'
+  label: string
+  detail: string
+  href: string | null
+  depth: 0 | 1 | 2
+}
 export type NetworkEdge = { from: string; to: string; reports: string[] }
 
 const NETWORK_REPORT_LIMIT = 300
@@ -425,7 +432,14 @@ export async function network(db: Executor, viewer: Viewer, nominal: { id: strin
   const nodes = new Map<string, NetworkNode>()
   const edges = new Map<string, NetworkEdge>()
   const key = (kind: string, id: string | number) => `${kind}:${id}`
-  nodes.set(key('n', nominal.id), { id: key('n', nominal.id), kind: 'nominal', label: nominal.label, detail: nominal.ref, href: `/people/${nominal.ref}`, depth: 0 })
+  nodes.set(key('n', nominal.id), {
+    id: key('n', nominal.id),
+    kind: 'nominal',
+    label: nominal.label,
+    detail: nominal.ref,
+    href: `/people/${nominal.ref}`,
+    depth: 0,
+  })
 
   async function membersOf(reportIds: string[]) {
     if (reportIds.length === 0) return []
@@ -449,12 +463,24 @@ export async function network(db: Executor, viewer: Viewer, nominal: { id: strin
       ...people.map(p => ({
         reportId: p.reportId,
         reportRef: p.reportRef,
-        node: { id: key('n', p.id), kind: 'nominal' as const, label: `${p.firstName} ${p.lastName}`, detail: p.ref, href: `/people/${p.ref}` },
+        node: {
+          id: key('n', p.id),
+          kind: 'nominal' as const,
+          label: `${p.firstName} ${p.lastName}`,
+          detail: p.ref,
+          href: `/people/${p.ref}`,
+        },
       })),
       ...things.map(t => ({
         reportId: t.reportId,
         reportRef: t.reportRef,
-        node: { id: key('e', t.id), kind: 'entity' as const, label: t.value, detail: t.type, href: `/intelligence?entity=${encodeURIComponent(t.value)}` },
+        node: {
+          id: key('e', t.id),
+          kind: 'entity' as const,
+          label: t.value,
+          detail: t.type,
+          href: `/intelligence?entity=${encodeURIComponent(t.value)}`,
+        },
       })),
     ]
   }
@@ -500,7 +526,15 @@ export async function network(db: Executor, viewer: Viewer, nominal: { id: strin
       .where(eb =>
         eb.or([
           ...(nominalIds.length
-            ? [eb.exists(eb.selectFrom('intelligenceNominalLink as l').select(sql`1`.as('one')).whereRef('l.reportId', '=', 'r.id').where('l.nominalId', 'in', nominalIds))]
+            ? [
+                eb.exists(
+                  eb
+                    .selectFrom('intelligenceNominalLink as l')
+                    .select(sql`1`.as('one'))
+                    .whereRef('l.reportId', '=', 'r.id')
+                    .where('l.nominalId', 'in', nominalIds),
+                ),
+              ]
             : []),
           ...(entityIds.length
             ? [

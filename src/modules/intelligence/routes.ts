@@ -42,7 +42,11 @@ import { type IntelligenceService, SEARCH_PAGE_SIZE } from './service.ts'
 
 const VIEWS = 'modules/intelligence/views'
 const refParams = z.object({
-  ref: z.string().trim().toUpperCase().regex(/^IR-[A-Z]{3}-\d{4}-\d{6}$/, 'Enter a report reference like IR-MDI-2026-000123'),
+  ref: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^IR-[A-Z]{3}-\d{4}-\d{6}$/, 'Enter a report reference like IR-MDI-2026-000123'),
 })
 
 /** Names for every code a template shows, in one place. */
@@ -83,11 +87,24 @@ const apiReport = z.object({
   threatAreas: z.array(z.enum(THREAT_AREAS)),
   urgent: z.boolean(),
   grading: z
-    .object({ scheme: z.string(), source: z.string(), intelligence: z.string(), handling: z.string(), conditions: z.string().nullable().optional() })
+    .object({
+      scheme: z.string(),
+      source: z.string(),
+      intelligence: z.string(),
+      handling: z.string(),
+      conditions: z.string().nullable().optional(),
+    })
     .optional(),
   sanitisedText: z.string().optional(),
   text: z.string().optional(),
-  nominals: z.array(z.object({ prisonerNumber: z.string().nullable().optional(), ref: z.string().optional(), role: z.string(), withheld: z.boolean() })),
+  nominals: z.array(
+    z.object({
+      prisonerNumber: z.string().nullable().optional(),
+      ref: z.string().optional(),
+      role: z.string(),
+      withheld: z.boolean(),
+    }),
+  ),
   entities: z.array(z.object({ type: z.string(), value: z.string(), status: z.string() })),
   related: z.array(z.object({ ref: z.string(), submittedAt: z.string() })),
 })
@@ -97,25 +114,47 @@ type Deps = { intelligence: IntelligenceService; people: PeopleService; api: Api
 /** Intelligence: report, triage, grade, sanitise, link, search, disseminate, network; pages and /api/v1. */
 export function intelligenceRoutes(deps: Deps) {
   const { intelligence, people, api } = deps
-  deps.navigation.add({ text: 'Report intelligence', href: '/intelligence/report', permission: 'intelligence:submit', order: 5 })
+  deps.navigation.add({
+    text: 'Report intelligence',
+    href: '/intelligence/report',
+    permission: 'intelligence:submit',
+    order: 5,
+  })
   deps.navigation.add({ text: 'Triage', href: '/intelligence/queue', permission: 'intelligence:assess', order: 20 })
-  deps.navigation.add({ text: 'Intelligence', href: '/intelligence/search', permission: 'intelligence:read', order: 21 })
+  deps.navigation.add({
+    text: 'Intelligence',
+    href: '/intelligence/search',
+    permission: 'intelligence:read',
+    order: 21,
+  })
 
   const cid = (request: FastifyRequest) => request.id
 
-  async function showReport(request: FastifyRequest, reply: FastifyReply, ref: string, extra: Record<string, unknown> = {}, status = 200) {
+  async function showReport(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    ref: string,
+    extra: Record<string, unknown> = {},
+    status = 200,
+  ) {
     const user = request.user!
     const view = await intelligence.read(user, ref, cid(request))
     const report = view.report
     const scheme = report.grading?.scheme ?? (await intelligence.gradingScheme(report.establishmentCode))
-    const canAssess = user.can('intelligence:assess', { establishmentCode: report.establishmentCode, compartment: report.compartment })
+    const canAssess = user.can('intelligence:assess', {
+      establishmentCode: report.establishmentCode,
+      compartment: report.compartment,
+    })
     return reply.code(status).view(`${VIEWS}/report.njk`, {
       ...view,
       gradingText: gradingLabel(report.grading),
       scheme,
       actions: canAssess ? actionsFrom(report.status as ReportStatus) : [],
       canAssess,
-      canDisseminate: user.can('intelligence:disseminate', { establishmentCode: report.establishmentCode, compartment: report.compartment }),
+      canDisseminate: user.can('intelligence:disseminate', {
+        establishmentCode: report.establishmentCode,
+        compartment: report.compartment,
+      }),
       canSeeReaders: user.can('intelligence:view-readers', { establishmentCode: report.establishmentCode }),
       labels: LABELS,
       choices: CHOICES,
@@ -124,7 +163,12 @@ export function intelligenceRoutes(deps: Deps) {
   }
 
   /** Runs an assessment step from the report page: success redirects back; bad input re-shows the page with errors. */
-  async function assessStep(request: FastifyRequest, reply: FastifyReply, step: (ref: string) => Promise<unknown>, banner: string) {
+  async function assessStep(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    step: (ref: string) => Promise<unknown>,
+    banner: string,
+  ) {
     const { ref } = parseInput(refParams, request.params)
     try {
       await step(ref)
@@ -140,7 +184,11 @@ export function intelligenceRoutes(deps: Deps) {
     // ---- Reporting ----
 
     app.get('/intelligence/report', { config: { permission: 'intelligence:submit' } }, async (_request, reply) =>
-      reply.view(`${VIEWS}/submit.njk`, { values: { submissionKey: randomUUID(), urgent: 'no' }, labels: LABELS, choices: CHOICES }),
+      reply.view(`${VIEWS}/submit.njk`, {
+        values: { submissionKey: randomUUID(), urgent: 'no' },
+        labels: LABELS,
+        choices: CHOICES,
+      }),
     )
 
     app.post('/intelligence/report', { config: { permission: 'intelligence:submit' } }, async (request, reply) => {
@@ -149,8 +197,14 @@ export function intelligenceRoutes(deps: Deps) {
         const form = parseInput(submitFormSchema, body)
         const input = parseInput(submitSchema, {
           ...body,
-          occurredAt: body.occurredDate && body.occurredTime ? londonLocalToIso(String(body.occurredDate), String(body.occurredTime)) : '',
-          nominals: [...form.prisonNumbers.map(prisonerNumber => ({ prisonerNumber })), ...form.names.map(name => ({ name }))],
+          occurredAt:
+            body.occurredDate && body.occurredTime
+              ? londonLocalToIso(String(body.occurredDate), String(body.occurredTime))
+              : '',
+          nominals: [
+            ...form.prisonNumbers.map(prisonerNumber => ({ prisonerNumber })),
+            ...form.names.map(name => ({ name })),
+          ],
         })
         const result = await intelligence.submit(request.user!, input, form.submissionKey, cid(request))
         return reply.redirect(`/intelligence/submitted/${result.ref}`, 303)
@@ -159,7 +213,12 @@ export function intelligenceRoutes(deps: Deps) {
         // Field names of the form: the date and time are two inputs, and people are two lists.
         errors.summary = errors.summary.map(item => ({
           ...item,
-          href: item.href === '#occurredAt' ? '#occurredDate' : item.href.startsWith('#nominals') ? '#prisonNumbers' : item.href,
+          href:
+            item.href === '#occurredAt'
+              ? '#occurredDate'
+              : item.href.startsWith('#nominals')
+                ? '#prisonNumbers'
+                : item.href,
         }))
         if (errors.byField.occurredAt) errors.byField.occurredDate = errors.byField.occurredAt
         const nominalError = Object.entries(errors.byField).find(([field]) => field.startsWith('nominals'))
@@ -173,16 +232,29 @@ export function intelligenceRoutes(deps: Deps) {
       }
     })
 
-    app.get('/intelligence/submitted/:ref', { config: { permission: 'intelligence:submit' } }, async (request, reply) => {
-      const { ref } = parseInput(refParams, request.params)
-      const mine = await intelligence.mine(request.user!, 1)
-      if (!mine.some(report => report.ref === ref)) throw new NotFoundError()
-      return reply.view(`${VIEWS}/submitted.njk`, { ref })
-    })
+    app.get(
+      '/intelligence/submitted/:ref',
+      { config: { permission: 'intelligence:submit' } },
+      async (request, reply) => {
+        const { ref } = parseInput(refParams, request.params)
+        const mine = await intelligence.mine(request.user!, 1)
+        if (!mine.some(report => report.ref === ref)) throw new NotFoundError()
+        return reply.view(`${VIEWS}/submitted.njk`, { ref })
+      },
+    )
 
     app.get('/intelligence/mine', { config: { permission: 'intelligence:submit' } }, async (request, reply) => {
-      const page = z.coerce.number().int().min(1).catch(1).parse((request.query as { page?: string }).page)
-      return reply.view(`${VIEWS}/mine.njk`, { reports: await intelligence.mine(request.user!, page), page, labels: LABELS })
+      const page = z.coerce
+        .number()
+        .int()
+        .min(1)
+        .catch(1)
+        .parse((request.query as { page?: string }).page)
+      return reply.view(`${VIEWS}/mine.njk`, {
+        reports: await intelligence.mine(request.user!, page),
+        page,
+        labels: LABELS,
+      })
     })
 
     // ---- Triage and search ----
@@ -198,9 +270,13 @@ export function intelligenceRoutes(deps: Deps) {
       try {
         filters = parseInput(searchSchema, request.query)
       } catch (error) {
-        return reply
-          .code(400)
-          .view(`${VIEWS}/search.njk`, { filters: request.query, errors: formErrors(error), establishments, labels: LABELS, choices: CHOICES })
+        return reply.code(400).view(`${VIEWS}/search.njk`, {
+          filters: request.query,
+          errors: formErrors(error),
+          establishments,
+          labels: LABELS,
+          choices: CHOICES,
+        })
       }
       const { page: _page, ...kept } = filters
       const searched = Object.values(kept).some(Boolean)
@@ -213,14 +289,24 @@ export function intelligenceRoutes(deps: Deps) {
           ...row,
           gradingText: gradingLabel(
             row.gradingScheme
-              ? { scheme: row.gradingScheme as '3x5x2', source: row.gradingSource!, intelligence: row.gradingIntelligence!, handling: row.gradingHandling! }
+              ? {
+                  scheme: row.gradingScheme as '3x5x2',
+                  source: row.gradingSource!,
+                  intelligence: row.gradingIntelligence!,
+                  handling: row.gradingHandling!,
+                }
               : null,
           ),
         })),
         establishments,
         labels: LABELS,
         choices: CHOICES,
-        pagination: paginationView(filters.page, SEARCH_PAGE_SIZE, result.total, page => `/intelligence/search${queryString({ ...kept, page })}`),
+        pagination: paginationView(
+          filters.page,
+          SEARCH_PAGE_SIZE,
+          result.total,
+          page => `/intelligence/search${queryString({ ...kept, page })}`,
+        ),
       })
     })
 
@@ -232,25 +318,42 @@ export function intelligenceRoutes(deps: Deps) {
     })
 
     app.post('/intelligence/reports/:ref/start', { config: { permission: 'intelligence:assess' } }, (request, reply) =>
-      assessStep(request, reply, ref => intelligence.startAssessment(request.user!, ref, cid(request)), 'Assessment started'),
-    )
-
-    app.post('/intelligence/reports/:ref/grading', { config: { permission: 'intelligence:assess' } }, (request, reply) =>
       assessStep(
         request,
         reply,
-        ref => intelligence.grade(request.user!, ref, parseInput(gradingSchema, request.body), cid(request)),
-        'Report graded',
+        ref => intelligence.startAssessment(request.user!, ref, cid(request)),
+        'Assessment started',
       ),
     )
 
-    app.post('/intelligence/reports/:ref/sanitised', { config: { permission: 'intelligence:assess' } }, (request, reply) =>
-      assessStep(
-        request,
-        reply,
-        ref => intelligence.sanitise(request.user!, ref, parseInput(sanitiseSchema, request.body).sanitisedText, cid(request)),
-        'Sanitised text saved',
-      ),
+    app.post(
+      '/intelligence/reports/:ref/grading',
+      { config: { permission: 'intelligence:assess' } },
+      (request, reply) =>
+        assessStep(
+          request,
+          reply,
+          ref => intelligence.grade(request.user!, ref, parseInput(gradingSchema, request.body), cid(request)),
+          'Report graded',
+        ),
+    )
+
+    app.post(
+      '/intelligence/reports/:ref/sanitised',
+      { config: { permission: 'intelligence:assess' } },
+      (request, reply) =>
+        assessStep(
+          request,
+          reply,
+          ref =>
+            intelligence.sanitise(
+              request.user!,
+              ref,
+              parseInput(sanitiseSchema, request.body).sanitisedText,
+              cid(request),
+            ),
+          'Sanitised text saved',
+        ),
     )
 
     app.post('/intelligence/reports/:ref/close', { config: { permission: 'intelligence:assess' } }, (request, reply) =>
@@ -262,93 +365,128 @@ export function intelligenceRoutes(deps: Deps) {
       ),
     )
 
-    app.post('/intelligence/reports/:ref/nominals', { config: { permission: 'intelligence:assess' } }, (request, reply) =>
-      assessStep(
-        request,
-        reply,
-        ref => {
-          const link = parseInput(nominalLinkFormSchema, request.body)
-          return intelligence.links(request.user!, ref, { nominals: [{ prisonerNumber: link.ref, role: link.role }] }, cid(request)).catch(error => {
-            if (error instanceof ValidationError) throw ValidationError.field('ref', error.fields[0].message)
-            throw error
-          })
-        },
-        'Person linked',
-      ),
+    app.post(
+      '/intelligence/reports/:ref/nominals',
+      { config: { permission: 'intelligence:assess' } },
+      (request, reply) =>
+        assessStep(
+          request,
+          reply,
+          ref => {
+            const link = parseInput(nominalLinkFormSchema, request.body)
+            return intelligence
+              .links(request.user!, ref, { nominals: [{ prisonerNumber: link.ref, role: link.role }] }, cid(request))
+              .catch(error => {
+                if (error instanceof ValidationError) throw ValidationError.field('ref', error.fields[0].message)
+                throw error
+              })
+          },
+          'Person linked',
+        ),
     )
 
-    app.post('/intelligence/reports/:ref/entities', { config: { permission: 'intelligence:assess' } }, (request, reply) =>
-      assessStep(
-        request,
-        reply,
-        ref => {
-          const entity = parseInput(linksSchema.shape.entities.unwrap().element, request.body)
-          return intelligence.links(request.user!, ref, { entities: [entity] }, cid(request)).catch(error => {
-            if (error instanceof ValidationError) throw ValidationError.field('value', error.fields[0].message)
-            throw error
-          })
-        },
-        'Entity linked',
-      ),
+    app.post(
+      '/intelligence/reports/:ref/entities',
+      { config: { permission: 'intelligence:assess' } },
+      (request, reply) =>
+        assessStep(
+          request,
+          reply,
+          ref => {
+            const entity = parseInput(linksSchema.shape.entities.unwrap().element, request.body)
+            return intelligence.links(request.user!, ref, { entities: [entity] }, cid(request)).catch(error => {
+              if (error instanceof ValidationError) throw ValidationError.field('value', error.fields[0].message)
+              throw error
+            })
+          },
+          'Entity linked',
+        ),
     )
 
-    app.post('/intelligence/reports/:ref/entity-decisions', { config: { permission: 'intelligence:assess' } }, (request, reply) =>
-      assessStep(
-        request,
-        reply,
-        ref => {
-          const decision = parseInput(entityDecisionSchema, request.body)
-          return intelligence.decideEntity(request.user!, ref, decision.entityId, decision.decision, cid(request))
-        },
-        'Entity decision saved',
-      ),
+    app.post(
+      '/intelligence/reports/:ref/entity-decisions',
+      { config: { permission: 'intelligence:assess' } },
+      (request, reply) =>
+        assessStep(
+          request,
+          reply,
+          ref => {
+            const decision = parseInput(entityDecisionSchema, request.body)
+            return intelligence.decideEntity(request.user!, ref, decision.entityId, decision.decision, cid(request))
+          },
+          'Entity decision saved',
+        ),
     )
 
-    app.get('/intelligence/reports/:ref/disseminate', { config: { permission: 'intelligence:disseminate' } }, async (request, reply) => {
-      const { ref } = parseInput(refParams, request.params)
-      const view = await intelligence.read(request.user!, ref, cid(request))
-      return reply.view(`${VIEWS}/disseminate.njk`, {
-        ...view,
-        gradingText: gradingLabel(view.report.grading),
-        canOverride: request.user!.can('intelligence:override-handling', { establishmentCode: view.report.establishmentCode }),
-        values: {},
-        labels: LABELS,
-        choices: CHOICES,
-      })
-    })
-
-    app.post('/intelligence/reports/:ref/disseminate', { config: { permission: 'intelligence:disseminate' } }, async (request, reply) => {
-      const { ref } = parseInput(refParams, request.params)
-      try {
-        const input = parseInput(disseminationSchema, request.body)
-        const { id } = await intelligence.disseminate(request.user!, ref, input, cid(request))
-        reply.flash('Dissemination recorded')
-        return reply.redirect(`/intelligence/reports/${ref}/disseminations/${id}`, 303)
-      } catch (error) {
-        const errors = formErrors(error)
+    app.get(
+      '/intelligence/reports/:ref/disseminate',
+      { config: { permission: 'intelligence:disseminate' } },
+      async (request, reply) => {
+        const { ref } = parseInput(refParams, request.params)
         const view = await intelligence.read(request.user!, ref, cid(request))
-        return reply.code(400).view(`${VIEWS}/disseminate.njk`, {
+        return reply.view(`${VIEWS}/disseminate.njk`, {
           ...view,
           gradingText: gradingLabel(view.report.grading),
-          canOverride: request.user!.can('intelligence:override-handling', { establishmentCode: view.report.establishmentCode }),
-          values: request.body,
-          errors,
+          canOverride: request.user!.can('intelligence:override-handling', {
+            establishmentCode: view.report.establishmentCode,
+          }),
+          values: {},
           labels: LABELS,
           choices: CHOICES,
         })
-      }
-    })
+      },
+    )
 
-    app.get('/intelligence/reports/:ref/disseminations/:id', { config: { permission: 'intelligence:read' } }, async (request, reply) => {
-      const { ref, id } = parseInput(refParams.extend({ id: z.uuid() }), request.params)
-      const view = await intelligence.dissemination(request.user!, ref, id, cid(request))
-      return reply.view(`${VIEWS}/dissemination.njk`, { ...view, gradingText: gradingLabel(view.report.grading), labels: LABELS })
-    })
+    app.post(
+      '/intelligence/reports/:ref/disseminate',
+      { config: { permission: 'intelligence:disseminate' } },
+      async (request, reply) => {
+        const { ref } = parseInput(refParams, request.params)
+        try {
+          const input = parseInput(disseminationSchema, request.body)
+          const { id } = await intelligence.disseminate(request.user!, ref, input, cid(request))
+          reply.flash('Dissemination recorded')
+          return reply.redirect(`/intelligence/reports/${ref}/disseminations/${id}`, 303)
+        } catch (error) {
+          const errors = formErrors(error)
+          const view = await intelligence.read(request.user!, ref, cid(request))
+          return reply.code(400).view(`${VIEWS}/disseminate.njk`, {
+            ...view,
+            gradingText: gradingLabel(view.report.grading),
+            canOverride: request.user!.can('intelligence:override-handling', {
+              establishmentCode: view.report.establishmentCode,
+            }),
+            values: request.body,
+            errors,
+            labels: LABELS,
+            choices: CHOICES,
+          })
+        }
+      },
+    )
 
-    app.get('/intelligence/reports/:ref/readers', { config: { permission: 'intelligence:view-readers' } }, async (request, reply) => {
-      const { ref } = parseInput(refParams, request.params)
-      return reply.view(`${VIEWS}/readers.njk`, { ref, readers: await intelligence.readers(request.user!, ref) })
-    })
+    app.get(
+      '/intelligence/reports/:ref/disseminations/:id',
+      { config: { permission: 'intelligence:read' } },
+      async (request, reply) => {
+        const { ref, id } = parseInput(refParams.extend({ id: z.uuid() }), request.params)
+        const view = await intelligence.dissemination(request.user!, ref, id, cid(request))
+        return reply.view(`${VIEWS}/dissemination.njk`, {
+          ...view,
+          gradingText: gradingLabel(view.report.grading),
+          labels: LABELS,
+        })
+      },
+    )
+
+    app.get(
+      '/intelligence/reports/:ref/readers',
+      { config: { permission: 'intelligence:view-readers' } },
+      async (request, reply) => {
+        const { ref } = parseInput(refParams, request.params)
+        return reply.view(`${VIEWS}/readers.njk`, { ref, readers: await intelligence.readers(request.user!, ref) })
+      },
+    )
 
     // ---- Network ----
 
@@ -357,7 +495,11 @@ export function intelligenceRoutes(deps: Deps) {
       const nominal = await people.findVisible(request.user!, ref)
       if (!nominal) throw new NotFoundError()
       const label = `${nominal.firstName} ${nominal.lastName}`
-      const graph = await intelligence.network(request.user!, { id: nominal.id, ref: nominal.ref, label, establishmentCode: nominal.establishmentCode }, cid(request))
+      const graph = await intelligence.network(
+        request.user!,
+        { id: nominal.id, ref: nominal.ref, label, establishmentCode: nominal.establishmentCode },
+        cid(request),
+      )
       return reply.view(`${VIEWS}/network.njk`, { nominal, label, graph, graphJson: JSON.stringify(graph) })
     })
 
@@ -367,33 +509,51 @@ export function intelligenceRoutes(deps: Deps) {
       reply.view(`${VIEWS}/settings.njk`, await settingsView(request)),
     )
 
-    app.post('/intelligence/settings/grading-scheme', { config: { permission: 'intelligence:configure' } }, async (request, reply) => {
-      try {
-        const { gradingScheme } = parseInput(settingSchema, request.body)
-        await intelligence.setGradingScheme(request.user!, gradingScheme, cid(request))
-        reply.flash(`New reports will be graded under ${gradingScheme}`)
-        return reply.redirect('/intelligence/settings', 303)
-      } catch (error) {
-        return reply.code(400).view(`${VIEWS}/settings.njk`, { ...(await settingsView(request)), errors: formErrors(error) })
-      }
-    })
+    app.post(
+      '/intelligence/settings/grading-scheme',
+      { config: { permission: 'intelligence:configure' } },
+      async (request, reply) => {
+        try {
+          const { gradingScheme } = parseInput(settingSchema, request.body)
+          await intelligence.setGradingScheme(request.user!, gradingScheme, cid(request))
+          reply.flash(`New reports will be graded under ${gradingScheme}`)
+          return reply.redirect('/intelligence/settings', 303)
+        } catch (error) {
+          return reply
+            .code(400)
+            .view(`${VIEWS}/settings.njk`, { ...(await settingsView(request)), errors: formErrors(error) })
+        }
+      },
+    )
 
-    app.post('/intelligence/settings/do-not-link', { config: { permission: 'intelligence:configure' } }, async (request, reply) => {
-      try {
-        await intelligence.addDoNotLink(request.user!, parseInput(doNotLinkSchema, request.body), cid(request))
-        reply.flash('Added to the do-not-link list')
-        return reply.redirect('/intelligence/settings', 303)
-      } catch (error) {
-        return reply.code(400).view(`${VIEWS}/settings.njk`, { ...(await settingsView(request)), values: request.body, errors: formErrors(error) })
-      }
-    })
+    app.post(
+      '/intelligence/settings/do-not-link',
+      { config: { permission: 'intelligence:configure' } },
+      async (request, reply) => {
+        try {
+          await intelligence.addDoNotLink(request.user!, parseInput(doNotLinkSchema, request.body), cid(request))
+          reply.flash('Added to the do-not-link list')
+          return reply.redirect('/intelligence/settings', 303)
+        } catch (error) {
+          return reply.code(400).view(`${VIEWS}/settings.njk`, {
+            ...(await settingsView(request)),
+            values: request.body,
+            errors: formErrors(error),
+          })
+        }
+      },
+    )
 
-    app.post('/intelligence/settings/do-not-link/:id/remove', { config: { permission: 'intelligence:configure' } }, async (request, reply) => {
-      const { id } = parseInput(z.object({ id: z.coerce.number().int().positive() }), request.params)
-      await intelligence.removeDoNotLink(request.user!, id, cid(request))
-      reply.flash('Removed from the do-not-link list')
-      return reply.redirect('/intelligence/settings', 303)
-    })
+    app.post(
+      '/intelligence/settings/do-not-link/:id/remove',
+      { config: { permission: 'intelligence:configure' } },
+      async (request, reply) => {
+        const { id } = parseInput(z.object({ id: z.coerce.number().int().positive() }), request.params)
+        await intelligence.removeDoNotLink(request.user!, id, cid(request))
+        reply.flash('Removed from the do-not-link list')
+        return reply.redirect('/intelligence/settings', 303)
+      },
+    )
 
     async function settingsView(request: FastifyRequest) {
       const user = request.user!
@@ -432,7 +592,16 @@ export function intelligenceRoutes(deps: Deps) {
       permission: 'intelligence:read',
       query: searchSchema,
       response: z.object({
-        results: z.array(z.object({ ref: z.string(), status: z.string(), establishment: z.string(), submittedAt: z.string(), threatAreas: z.array(z.string()), snippet: z.string().nullable() })),
+        results: z.array(
+          z.object({
+            ref: z.string(),
+            status: z.string(),
+            establishment: z.string(),
+            submittedAt: z.string(),
+            threatAreas: z.array(z.string()),
+            snippet: z.string().nullable(),
+          }),
+        ),
         total: z.number().int(),
         totalCapped: z.boolean(),
       }),
@@ -461,7 +630,8 @@ export function intelligenceRoutes(deps: Deps) {
       permission: 'intelligence:read',
       params: refParams,
       response: apiReport,
-      handler: async ({ request, user, params }) => toApiReport(await intelligence.read(user, params.ref, cid(request))),
+      handler: async ({ request, user, params }) =>
+        toApiReport(await intelligence.read(user, params.ref, cid(request))),
     })
 
     api.route(app, {
@@ -504,7 +674,8 @@ export function intelligenceRoutes(deps: Deps) {
       body: disseminationSchema,
       response: z.object({ id: z.string(), handlingCheck: z.enum(['within-terms', 'overridden']) }),
       status: 201,
-      handler: async ({ request, user, params, body }) => intelligence.disseminate(user, params.ref, body, cid(request)),
+      handler: async ({ request, user, params, body }) =>
+        intelligence.disseminate(user, params.ref, body, cid(request)),
     })
   }
 }
@@ -523,7 +694,9 @@ function toApiReport(view: Awaited<ReturnType<IntelligenceService['read']>>): z.
     ...(report.sanitisedText ? { sanitisedText: report.sanitisedText } : {}),
     ...(report.text !== null ? { text: report.text } : {}),
     nominals: view.nominals.map(n =>
-      'ref' in n ? { prisonerNumber: n.prisonNumber, ref: n.ref, role: n.role, withheld: false } : { role: n.role, withheld: true },
+      'ref' in n
+        ? { prisonerNumber: n.prisonNumber, ref: n.ref, role: n.role, withheld: false }
+        : { role: n.role, withheld: true },
     ),
     entities: view.entities.map(e => ({ type: e.type, value: e.value, status: e.status })),
     related: view.related.map(r => ({ ref: r.ref, submittedAt: r.submittedAt.toISOString() })),

@@ -21,11 +21,16 @@ const occurredAt = z
   .string({ error: 'Enter when it happened' })
   .trim()
   .min(1, 'Enter when it happened')
-  .refine(value => !Number.isNaN(Date.parse(value)), 'Enter when it happened as a real date and time, like 2026-11-23T14:30')
+  .refine(
+    value => !Number.isNaN(Date.parse(value)),
+    'Enter when it happened as a real date and time, like 2026-11-23T14:30',
+  )
 
 export const nominalReference = z.union([
   z.object({ prisonerNumber: prisonNumber }),
-  z.object({ name: z.string().trim().min(2, 'Enter the person’s name').max(100, 'Names must be 100 characters or fewer') }),
+  z.object({
+    name: z.string().trim().min(2, 'Enter the person’s name').max(100, 'Names must be 100 characters or fewer'),
+  }),
 ])
 
 export const submitSchema = z.object({
@@ -33,13 +38,18 @@ export const submitSchema = z.object({
     .string({ error: 'Enter what you know' })
     .trim()
     .min(1, 'Enter what you know')
-    .max(MAX_REPORT_LENGTH, `What you know must be ${MAX_REPORT_LENGTH.toLocaleString('en-GB')} characters or fewer: submit a second report for the rest`),
+    .max(
+      MAX_REPORT_LENGTH,
+      `What you know must be ${MAX_REPORT_LENGTH.toLocaleString('en-GB')} characters or fewer: submit a second report for the rest`,
+    ),
   occurredAt,
   location: optional(z.string().trim().max(200, 'Where it happened must be 200 characters or fewer')),
   sourceType: z.enum(SOURCE_TYPES, { error: 'Select how you know this' }),
   threatAreas: z.preprocess(
     asList,
-    z.array(z.enum(THREAT_AREAS, { error: 'Select threat areas from the list' })).min(1, 'Select at least one threat area'),
+    z
+      .array(z.enum(THREAT_AREAS, { error: 'Select threat areas from the list' }))
+      .min(1, 'Select at least one threat area'),
   ),
   urgent: z.preprocess(value => value === true || value === 'true' || value === 'yes', z.boolean()).default(false),
   nominals: z.array(nominalReference).max(50, 'Name at most 50 people in one report').default([]),
@@ -48,8 +58,23 @@ export type SubmitInput = z.output<typeof submitSchema>
 
 /** The page's own fields: picked prisoners and typed names, one per line. */
 export const submitFormSchema = z.object({
-  prisonNumbers: z.preprocess(value => asList(value).flatMap(v => String(v).split(/[\s,]+/)).filter(Boolean), z.array(z.string())),
-  names: z.preprocess(value => (typeof value === 'string' ? value.split(/\r?\n/).map(s => s.trim()).filter(Boolean) : []), z.array(z.string())),
+  prisonNumbers: z.preprocess(
+    value =>
+      asList(value)
+        .flatMap(v => String(v).split(/[\s,]+/))
+        .filter(Boolean),
+    z.array(z.string()),
+  ),
+  names: z.preprocess(
+    value =>
+      typeof value === 'string'
+        ? value
+            .split(/\r?\n/)
+            .map(s => s.trim())
+            .filter(Boolean)
+        : [],
+    z.array(z.string()),
+  ),
   submissionKey: z.string().trim().min(8).max(100),
 })
 
@@ -80,18 +105,36 @@ export const sanitiseSchema = z.object({
     .string({ error: 'Enter the sanitised text' })
     .trim()
     .min(1, 'Enter the sanitised text')
-    .max(MAX_REPORT_LENGTH, `The sanitised text must be ${MAX_REPORT_LENGTH.toLocaleString('en-GB')} characters or fewer`),
+    .max(
+      MAX_REPORT_LENGTH,
+      `The sanitised text must be ${MAX_REPORT_LENGTH.toLocaleString('en-GB')} characters or fewer`,
+    ),
 })
 
 export const closeSchema = z.object({
   action: z.enum(['no-further-action', 'link-to-existing'], { error: 'Select what to do with the report' }),
-  note: z.string({ error: 'Enter the reason' }).trim().min(1, 'Enter the reason').max(2000, 'The reason must be 2,000 characters or fewer'),
-  linkedToRef: optional(z.string().trim().toUpperCase().regex(/^IR-[A-Z]{3}-\d{4}-\d{6}$/, 'Enter a report reference like IR-MDI-2026-000123')),
+  note: z
+    .string({ error: 'Enter the reason' })
+    .trim()
+    .min(1, 'Enter the reason')
+    .max(2000, 'The reason must be 2,000 characters or fewer'),
+  linkedToRef: optional(
+    z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^IR-[A-Z]{3}-\d{4}-\d{6}$/, 'Enter a report reference like IR-MDI-2026-000123'),
+  ),
 })
 
 export const linksSchema = z.object({
   nominals: z
-    .array(z.object({ prisonerNumber: prisonNumber, role: z.enum(NOMINAL_ROLES, { error: 'Select subject, associate or mentioned' }) }))
+    .array(
+      z.object({
+        prisonerNumber: prisonNumber,
+        role: z.enum(NOMINAL_ROLES, { error: 'Select subject, associate or mentioned' }),
+      }),
+    )
     .max(50)
     .optional(),
   entities: z
@@ -107,7 +150,12 @@ export const linksSchema = z.object({
 export type LinksInput = z.output<typeof linksSchema>
 
 export const nominalLinkFormSchema = z.object({
-  ref: z.string({ error: 'Enter a prison number or reference' }).trim().toUpperCase().min(1, 'Enter a prison number or reference').max(20),
+  ref: z
+    .string({ error: 'Enter a prison number or reference' })
+    .trim()
+    .toUpperCase()
+    .min(1, 'Enter a prison number or reference')
+    .max(20),
   role: z.enum(NOMINAL_ROLES, { error: 'Select subject, associate or mentioned' }),
 })
 
@@ -124,19 +172,33 @@ export const disseminationSchema = z.object({
     .min(1, 'Enter the recipient’s name')
     .max(200, 'Recipient must be 200 characters or fewer'),
   purpose: z.enum(PURPOSES, { error: 'Select the lawful purpose of the disclosure' }),
-  conditionsMet: z.preprocess(value => value === true || value === 'true' || value === 'yes', z.boolean()).default(false),
+  conditionsMet: z
+    .preprocess(value => value === true || value === 'true' || value === 'yes', z.boolean())
+    .default(false),
   overrideReason: optional(z.string().trim().max(2000, 'The override reason must be 2,000 characters or fewer')),
 })
 export type DisseminationInput = z.output<typeof disseminationSchema>
 
 export const searchSchema = z.object({
   q: optional(z.string().trim().max(200, 'Search for 200 characters or fewer')),
-  establishment: optional(z.string().trim().toUpperCase().regex(/^[A-Z]{3}$/, 'Select an establishment from the list')),
+  establishment: optional(
+    z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z]{3}$/, 'Select an establishment from the list'),
+  ),
   from: optional(z.iso.date({ error: 'Enter a real "from" date, like 2026-01-31' })),
   to: optional(z.iso.date({ error: 'Enter a real "to" date, like 2026-11-23' })),
   threatArea: optional(z.enum(THREAT_AREAS, { error: 'Select a threat area from the list' })),
   status: optional(z.enum(STATUSES, { error: 'Select a status from the list' })),
-  grading: optional(z.string().trim().toUpperCase().regex(/^[1-3A-E](\/[A-E1-5])?$/, 'Enter a grade like 1/A or B/2')),
+  grading: optional(
+    z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[1-3A-E](\/[A-E1-5])?$/, 'Enter a grade like 1/A or B/2'),
+  ),
   nominal: optional(z.string().trim().toUpperCase().max(20)),
   entity: optional(z.string().trim().max(200)),
   page: z.coerce.number().int().min(1).max(1000).catch(1),

@@ -60,7 +60,9 @@ export function intelligenceService(db: Db) {
     const exists = await repo.findReportByRef(trx, ref)
     // A look outside scope is recorded. A report in a compartment the user lacks does not exist for them at all,
     // so nothing is recorded that could show up beside its reference.
-    throw exists && user.holds(exists.compartment) ? new NotVisibleError(ref, exists.establishmentCode) : new NotFoundError()
+    throw exists && user.holds(exists.compartment)
+      ? new NotVisibleError(ref, exists.establishmentCode)
+      : new NotFoundError()
   }
 
   async function auditingDenials<T>(user: CurrentUser, correlationId: string | null, work: () => Promise<T>) {
@@ -78,16 +80,22 @@ export function intelligenceService(db: Db) {
     }
   }
 
-  function canReadOriginal(user: CurrentUser, report: { establishmentCode: string; compartment: string | null; originalCompartment: string | null }) {
+  function canReadOriginal(
+    user: CurrentUser,
+    report: { establishmentCode: string; compartment: string | null; originalCompartment: string | null },
+  ) {
     return (
-      user.can('intelligence:read-original', { establishmentCode: report.establishmentCode, compartment: report.compartment }) &&
-      user.holds(report.originalCompartment)
+      user.can('intelligence:read-original', {
+        establishmentCode: report.establishmentCode,
+        compartment: report.compartment,
+      }) && user.holds(report.originalCompartment)
     )
   }
 
   /** Reads need intelligence:read; a reporter may always see the status of what they submitted. */
   function assertMayRead(user: CurrentUser, report: repo.ReportRow) {
-    if (!user.can('intelligence:read') && report.reporterId !== user.id) throw new NotVisibleError(report.ref, report.establishmentCode)
+    if (!user.can('intelligence:read') && report.reporterId !== user.id)
+      throw new NotVisibleError(report.ref, report.establishmentCode)
   }
 
   async function changeStatus(
@@ -99,7 +107,8 @@ export function intelligenceService(db: Db) {
     note: string | null = null,
   ): Promise<ReportStatus> {
     const to = nextStatus(report.status as ReportStatus, action)
-    if (!to) throw new ConflictError(`This report is ${report.status.replace(/-/g, ' ')}: it cannot be changed that way now.`)
+    if (!to)
+      throw new ConflictError(`This report is ${report.status.replace(/-/g, ' ')}: it cannot be changed that way now.`)
     // Guard on the status read: a second person acting on the old status finds nothing to update.
     const updated = await trx
       .updateTable('intelligenceReport')
@@ -108,7 +117,8 @@ export function intelligenceService(db: Db) {
       .where('status', '=', report.status)
       .returning('id')
       .executeTakeFirst()
-    if (!updated) throw new ConflictError('Someone else changed this report while you were working on it. Reload it and try again.')
+    if (!updated)
+      throw new ConflictError('Someone else changed this report while you were working on it. Reload it and try again.')
     if (to !== report.status) {
       await trx
         .insertInto('intelligenceStatusChange')
@@ -123,7 +133,9 @@ export function intelligenceService(db: Db) {
     const found = extractEntities(text)
     if (found.length === 0) return
     const ids = await repo.entityIds(trx, found)
-    const blocked = new Set((await repo.doNotLinkValues(trx, report.establishmentCode)).map(d => `${d.type}:${d.value}`))
+    const blocked = new Set(
+      (await repo.doNotLinkValues(trx, report.establishmentCode)).map(d => `${d.type}:${d.value}`),
+    )
     await trx
       .insertInto('intelligenceReportEntity')
       .values(
@@ -156,27 +168,51 @@ export function intelligenceService(db: Db) {
         .where('n.ref', '=', link.prisonerNumber)
         .where(repoVisibleNominal(user))
         .executeTakeFirst()
-      if (!nominal) throw ValidationError.field(`${field}.${index}.prisonerNumber`, `No person you can see has the reference ${link.prisonerNumber}`)
+      if (!nominal)
+        throw ValidationError.field(
+          `${field}.${index}.prisonerNumber`,
+          `No person you can see has the reference ${link.prisonerNumber}`,
+        )
       await trx
         .insertInto('intelligenceNominalLink')
-        .values({ reportId: report.id, nominalId: nominal.id, role: link.role, establishmentCode: report.establishmentCode, linkedBy: user.username, linkedAt: now })
-        .onConflict(oc => oc.columns(['reportId', 'nominalId']).doUpdateSet({ role: link.role, linkedBy: user.username, linkedAt: now }))
+        .values({
+          reportId: report.id,
+          nominalId: nominal.id,
+          role: link.role,
+          establishmentCode: report.establishmentCode,
+          linkedBy: user.username,
+          linkedAt: now,
+        })
+        .onConflict(oc =>
+          oc
+            .columns(['reportId', 'nominalId'])
+            .doUpdateSet({ role: link.role, linkedBy: user.username, linkedAt: now }),
+        )
         .execute()
     }
   }
 
   /** An assessment step on a report: scope, compartment and permission checked, one transaction, one event. */
-async function act(
+  async function act(
     user: CurrentUser,
     ref: string,
     correlationId: string,
-    work: (trx: Executor, report: repo.ReportRow, now: Date) => Promise<{ action: string; details?: Record<string, unknown> }>,
+    work: (
+      trx: Executor,
+      report: repo.ReportRow,
+      now: Date,
+    ) => Promise<{ action: string; details?: Record<string, unknown> }>,
     now = new Date(),
   ) {
     return auditingDenials(user, correlationId, () =>
       db.transaction().execute(async trx => {
         const report = await visibleOr404(trx, user, ref)
-        if (!user.can('intelligence:assess', { establishmentCode: report.establishmentCode, compartment: report.compartment })) {
+        if (
+          !user.can('intelligence:assess', {
+            establishmentCode: report.establishmentCode,
+            compartment: report.compartment,
+          })
+        ) {
           throw new ForbiddenError()
         }
         const done = await work(trx, report, now)
@@ -202,7 +238,13 @@ async function act(
      * Any member of staff reports what they know. The same submission twice (a double click, a retried request)
      * is stored once: the second answer is the first report.
      */
-    async submit(user: CurrentUser, input: SubmitInput, submissionKey: string, correlationId: string | null, now = new Date()) {
+    async submit(
+      user: CurrentUser,
+      input: SubmitInput,
+      submissionKey: string,
+      correlationId: string | null,
+      now = new Date(),
+    ) {
       const previous = await db
         .selectFrom('intelligenceReport')
         .select(['ref', 'status'])
@@ -211,7 +253,8 @@ async function act(
         .executeTakeFirst()
       if (previous) return { ref: previous.ref, status: previous.status, repeated: true }
       const occurredAt = new Date(input.occurredAt)
-      if (occurredAt.getTime() > now.getTime() + 5 * 60_000) throw ValidationError.field('occurredAt', 'When it happened must be in the past')
+      if (occurredAt.getTime() > now.getTime() + 5 * 60_000)
+        throw ValidationError.field('occurredAt', 'When it happened must be in the past')
       return db.transaction().execute(async trx => {
         const establishmentCode = user.establishmentCode
         const ref = reportRef(establishmentCode, now.getUTCFullYear(), await repo.nextReportNumber(trx))
@@ -262,10 +305,23 @@ async function act(
         const report = { id: inserted.id, establishmentCode }
         await trx
           .insertInto('intelligenceStatusChange')
-          .values({ reportId: report.id, fromStatus: null, toStatus: 'submitted', note: null, changedBy: user.username, changedAt: now })
+          .values({
+            reportId: report.id,
+            fromStatus: null,
+            toStatus: 'submitted',
+            note: null,
+            changedBy: user.username,
+            changedAt: now,
+          })
           .execute()
         const picked = input.nominals.filter((n): n is { prisonerNumber: string } => 'prisonerNumber' in n)
-        await linkNominals(trx, user, report, picked.map(n => ({ prisonerNumber: n.prisonerNumber, role: 'subject' })), now)
+        await linkNominals(
+          trx,
+          user,
+          report,
+          picked.map(n => ({ prisonerNumber: n.prisonerNumber, role: 'subject' })),
+          now,
+        )
         await suggestEntities(trx, report, input.text)
         await recordAudit(
           trx,
@@ -276,7 +332,12 @@ async function act(
             subjectId: ref,
             establishmentCode,
             compartment,
-            details: { urgent: input.urgent, threatAreas: input.threatAreas, sourceType: input.sourceType, nominals: picked.length },
+            details: {
+              urgent: input.urgent,
+              threatAreas: input.threatAreas,
+              sourceType: input.sourceType,
+              nominals: picked.length,
+            },
           },
           now,
         )
@@ -319,7 +380,9 @@ async function act(
             canReadOriginal: original,
             // A linked person outside the viewer's scope or compartments is shown as withheld, never named.
             nominals: nominals.map(n =>
-              user.inScope(n.establishmentCode) && user.holds(n.compartment) ? { ...n, withheld: false } : { role: n.role, withheld: true },
+              user.inScope(n.establishmentCode) && user.holds(n.compartment)
+                ? { ...n, withheld: false }
+                : { role: n.role, withheld: true },
             ),
             entities: isReader ? entities : [],
             history,
@@ -400,7 +463,12 @@ async function act(
         await changeStatus(trx, report, 'grade', user.username, now)
         return {
           action: previous.length ? 'intelligence.regraded' : 'intelligence.graded',
-          details: { scheme: input.scheme, source: input.source, intelligence: input.intelligence, handling: input.handling },
+          details: {
+            scheme: input.scheme,
+            source: input.source,
+            intelligence: input.intelligence,
+            handling: input.handling,
+          },
         }
       })
     },
@@ -408,25 +476,43 @@ async function act(
     /** Writes a new sanitised version: the text everything and everyone else sees. */
     sanitise(user: CurrentUser, ref: string, sanitisedText: string, correlationId: string) {
       return act(user, ref, correlationId, async (trx, report, now) => {
-        if (!canReadOriginal(user, report)) throw new ForbiddenError('Only someone who can read the original may sanitise it.')
+        if (!canReadOriginal(user, report))
+          throw new ForbiddenError('Only someone who can read the original may sanitise it.')
         const previous = await repo.sanitisedVersions(trx, report.id)
         const version = (previous[0]?.version ?? 0) + 1
-        await trx.insertInto('intelligenceSanitisedVersion').values({ reportId: report.id, version, text: sanitisedText, writtenBy: user.username, writtenAt: now }).execute()
+        await trx
+          .insertInto('intelligenceSanitisedVersion')
+          .values({ reportId: report.id, version, text: sanitisedText, writtenBy: user.username, writtenAt: now })
+          .execute()
         await trx.updateTable('intelligenceReport').set({ sanitisedText }).where('id', '=', report.id).execute()
         return { action: 'intelligence.sanitised', details: { version } }
       })
     },
 
-    close(user: CurrentUser, ref: string, input: { action: 'no-further-action' | 'link-to-existing'; note: string; linkedToRef?: string }, correlationId: string) {
+    close(
+      user: CurrentUser,
+      ref: string,
+      input: { action: 'no-further-action' | 'link-to-existing'; note: string; linkedToRef?: string },
+      correlationId: string,
+    ) {
       return act(user, ref, correlationId, async (trx, report, now) => {
         if (input.action === 'link-to-existing') {
-          if (!input.linkedToRef) throw ValidationError.field('linkedToRef', 'Enter the reference of the report this one adds to')
+          if (!input.linkedToRef)
+            throw ValidationError.field('linkedToRef', 'Enter the reference of the report this one adds to')
           const target = await repo.findVisibleReport(trx, user, input.linkedToRef)
-          if (!target || target.id === report.id) throw ValidationError.field('linkedToRef', 'Enter the reference of another report you can see')
-          await trx.updateTable('intelligenceReport').set({ linkedToRef: target.ref }).where('id', '=', report.id).execute()
+          if (!target || target.id === report.id)
+            throw ValidationError.field('linkedToRef', 'Enter the reference of another report you can see')
+          await trx
+            .updateTable('intelligenceReport')
+            .set({ linkedToRef: target.ref })
+            .where('id', '=', report.id)
+            .execute()
         }
         await changeStatus(trx, report, input.action, user.username, now, input.note)
-        return { action: `intelligence.${input.action}`, details: input.linkedToRef ? { linkedToRef: input.linkedToRef } : {} }
+        return {
+          action: `intelligence.${input.action}`,
+          details: input.linkedToRef ? { linkedToRef: input.linkedToRef } : {},
+        }
       })
     },
 
@@ -437,12 +523,15 @@ async function act(
         const entities: { type: EntityType; value: string }[] = []
         for (const [index, entity] of (input.entities ?? []).entries()) {
           const value = normaliseEntity(entity.type, entity.value)
-          if (!value) throw ValidationError.field(`entities.${index}.value`, `Enter a valid ${entity.type.replace('-', ' ')}`)
+          if (!value)
+            throw ValidationError.field(`entities.${index}.value`, `Enter a valid ${entity.type.replace('-', ' ')}`)
           entities.push({ type: entity.type, value })
         }
         if (entities.length) {
           const ids = await repo.entityIds(trx, entities)
-          const blocked = new Set((await repo.doNotLinkValues(trx, report.establishmentCode)).map(d => `${d.type}:${d.value}`))
+          const blocked = new Set(
+            (await repo.doNotLinkValues(trx, report.establishmentCode)).map(d => `${d.type}:${d.value}`),
+          )
           for (const entity of entities) {
             const status = blocked.has(`${entity.type}:${entity.value}`) ? 'do-not-link' : 'accepted'
             await trx
@@ -456,19 +545,30 @@ async function act(
                 decidedBy: user.username,
                 decidedAt: now,
               })
-              .onConflict(oc => oc.columns(['reportId', 'entityId']).doUpdateSet({ status, decidedBy: user.username, decidedAt: now }))
+              .onConflict(oc =>
+                oc.columns(['reportId', 'entityId']).doUpdateSet({ status, decidedBy: user.username, decidedAt: now }),
+              )
               .execute()
           }
         }
         return {
           action: 'intelligence.linked',
-          details: { nominals: (input.nominals ?? []).map(n => `${n.prisonerNumber}:${n.role}`), entities: entities.length },
+          details: {
+            nominals: (input.nominals ?? []).map(n => `${n.prisonerNumber}:${n.role}`),
+            entities: entities.length,
+          },
         }
       })
     },
 
     /** Accepts or rejects a suggested entity. A do-not-link value can never be accepted. */
-    decideEntity(user: CurrentUser, ref: string, entityId: number, decision: 'accepted' | 'rejected', correlationId: string) {
+    decideEntity(
+      user: CurrentUser,
+      ref: string,
+      entityId: number,
+      decision: 'accepted' | 'rejected',
+      correlationId: string,
+    ) {
       return act(user, ref, correlationId, async (trx, report, now) => {
         const current = await trx
           .selectFrom('intelligenceReportEntity')
@@ -494,24 +594,45 @@ async function act(
      * Records a dissemination of the current sanitised text. Outside the grading's handling terms it needs a head
      * of security's override with reasons.
      */
-    async disseminate(user: CurrentUser, ref: string, input: DisseminationInput, correlationId: string, now = new Date()) {
+    async disseminate(
+      user: CurrentUser,
+      ref: string,
+      input: DisseminationInput,
+      correlationId: string,
+      now = new Date(),
+    ) {
       return auditingDenials(user, correlationId, () =>
         db.transaction().execute(async trx => {
           const report = await visibleOr404(trx, user, ref)
-          if (!user.can('intelligence:disseminate', { establishmentCode: report.establishmentCode, compartment: report.compartment })) {
+          if (
+            !user.can('intelligence:disseminate', {
+              establishmentCode: report.establishmentCode,
+              compartment: report.compartment,
+            })
+          ) {
             throw new ForbiddenError()
           }
           const grading = gradingOf(report)
-          const blockers = disseminationBlockers({ status: report.status as ReportStatus, sanitisedText: report.sanitisedText, grading })
+          const blockers = disseminationBlockers({
+            status: report.status as ReportStatus,
+            sanitisedText: report.sanitisedText,
+            grading,
+          })
           if (blockers.length) throw new ValidationError(blockers)
           const verdict = handlingCheck(grading!, input.recipientType as RecipientType, input.conditionsMet)
           let handlingCheckResult: 'within-terms' | 'overridden' = 'within-terms'
           if (!verdict.withinTerms) {
             if (!user.can('intelligence:override-handling', { establishmentCode: report.establishmentCode })) {
-              throw ValidationError.field('recipientType', `${verdict.reason}. Only the head of security can override this.`)
+              throw ValidationError.field(
+                'recipientType',
+                `${verdict.reason}. Only the head of security can override this.`,
+              )
             }
             if (!input.overrideReason) {
-              throw ValidationError.field('overrideReason', `${verdict.reason}. Enter the reasons for overriding the handling code`)
+              throw ValidationError.field(
+                'overrideReason',
+                `${verdict.reason}. Enter the reasons for overriding the handling code`,
+              )
             }
             handlingCheckResult = 'overridden'
           }
@@ -576,7 +697,12 @@ async function act(
       return repo.doNotLinkValues(db, user.establishmentCode)
     },
 
-    async addDoNotLink(user: CurrentUser, input: { type: EntityType; value: string; reason: string }, correlationId: string, now = new Date()) {
+    async addDoNotLink(
+      user: CurrentUser,
+      input: { type: EntityType; value: string; reason: string },
+      correlationId: string,
+      now = new Date(),
+    ) {
       const value = normaliseEntity(input.type, input.value)
       if (!value) throw ValidationError.field('value', `Enter a valid ${input.type.replace('-', ' ')}`)
       await db.transaction().execute(async trx => {
@@ -591,10 +717,24 @@ async function act(
         if (existing) throw ValidationError.field('value', 'This value is already on the list')
         await trx
           .insertInto('intelligenceDoNotLink')
-          .values({ establishmentCode: user.establishmentCode, type: input.type, value, reason: input.reason, addedBy: user.username, addedAt: now, removedAt: null, removedBy: null })
+          .values({
+            establishmentCode: user.establishmentCode,
+            type: input.type,
+            value,
+            reason: input.reason,
+            addedBy: user.username,
+            addedAt: now,
+            removedAt: null,
+            removedBy: null,
+          })
           .execute()
         // Links already accepted for the value are flagged rather than left standing.
-        const entity = await trx.selectFrom('intelligenceEntity').select('id').where('type', '=', input.type).where('value', '=', value).executeTakeFirst()
+        const entity = await trx
+          .selectFrom('intelligenceEntity')
+          .select('id')
+          .where('type', '=', input.type)
+          .where('value', '=', value)
+          .executeTakeFirst()
         if (entity) {
           await trx
             .updateTable('intelligenceReportEntity')
@@ -606,7 +746,12 @@ async function act(
         await recordAudit(
           trx,
           actorOf(user, correlationId),
-          { action: 'intelligence.do-not-link-added', subjectType: 'do-not-link', subjectId: `${input.type}:${value}`, details: { reason: input.reason } },
+          {
+            action: 'intelligence.do-not-link-added',
+            subjectType: 'do-not-link',
+            subjectId: `${input.type}:${value}`,
+            details: { reason: input.reason },
+          },
           now,
         )
       })
@@ -626,7 +771,11 @@ async function act(
         await recordAudit(
           trx,
           actorOf(user, correlationId),
-          { action: 'intelligence.do-not-link-removed', subjectType: 'do-not-link', subjectId: `${removed.type}:${removed.value}` },
+          {
+            action: 'intelligence.do-not-link-removed',
+            subjectType: 'do-not-link',
+            subjectId: `${removed.type}:${removed.value}`,
+          },
           now,
         )
       })
@@ -636,20 +785,38 @@ async function act(
       await db.transaction().execute(async trx => {
         await trx
           .insertInto('intelligenceSetting')
-          .values({ establishmentCode: user.establishmentCode, gradingScheme: scheme, updatedAt: now, updatedBy: user.username })
-          .onConflict(oc => oc.column('establishmentCode').doUpdateSet({ gradingScheme: scheme, updatedAt: now, updatedBy: user.username }))
+          .values({
+            establishmentCode: user.establishmentCode,
+            gradingScheme: scheme,
+            updatedAt: now,
+            updatedBy: user.username,
+          })
+          .onConflict(oc =>
+            oc
+              .column('establishmentCode')
+              .doUpdateSet({ gradingScheme: scheme, updatedAt: now, updatedBy: user.username }),
+          )
           .execute()
         await recordAudit(
           trx,
           actorOf(user, correlationId),
-          { action: 'intelligence.grading-scheme-set', subjectType: 'establishment', subjectId: user.establishmentCode, details: { scheme } },
+          {
+            action: 'intelligence.grading-scheme-set',
+            subjectType: 'establishment',
+            subjectId: user.establishmentCode,
+            details: { scheme },
+          },
           now,
         )
       })
     },
 
     /** The two-link network around a nominal the user may see; the read is audited. */
-    async network(user: CurrentUser, nominal: { id: string; ref: string; label: string; establishmentCode: string }, correlationId: string) {
+    async network(
+      user: CurrentUser,
+      nominal: { id: string; ref: string; label: string; establishmentCode: string },
+      correlationId: string,
+    ) {
       const graph = await repo.network(db, user, nominal)
       await recordAudit(db, actorOf(user, correlationId), {
         action: 'intelligence.network-viewed',

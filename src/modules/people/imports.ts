@@ -341,6 +341,7 @@ export async function importPrisoners(
                 description: version.description,
                 authorisedBy: version.authorisedBy,
                 activeFrom: version.activeFrom,
+                // biome-ignore lint/complexity/useMathMinMax: ISO dates, compared as strings
                 activeTo: today < version.activeFrom ? version.activeFrom : today,
                 comment: 'No longer active in NOMIS',
                 changedBy: actor.username,

@@ -46,7 +46,9 @@ const eventResponse = z.object({
 
 /** Events in the auditor's scope; events tied to no establishment are seen only with national scope. */
 async function searchEvents(db: Db, user: CurrentUser, filter: AuditFilter) {
-  let query = db.selectFrom('auditEvent').where(visibleTo(user, { establishment: 'establishmentCode', compartment: 'compartment' }))
+  let query = db
+    .selectFrom('auditEvent')
+    .where(visibleTo(user, { establishment: 'establishmentCode', compartment: 'compartment' }))
   if (user.establishmentCodes !== 'all') query = query.where('establishmentCode', 'is not', null)
   if (filter.actor) query = query.where('actorUsername', '=', filter.actor.toLowerCase())
   if (filter.action) query = query.where('action', 'like', `${filter.action.replace(/[\\%_]/g, '\\$&')}%`)

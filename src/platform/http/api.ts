@@ -62,7 +62,9 @@ export function createApi() {
         const params = spec.params ? parseInput(spec.params, request.params) : {}
         const query = spec.query ? parseInput(spec.query, request.query) : {}
         const body = spec.body ? parseInput(spec.body, request.body) : undefined
-        const result = await spec.handler({
+        // Set first, so a handler may answer otherwise (200 for a repeated submission, say).
+        reply.code(status)
+        return spec.handler({
           request,
           reply,
           user: request.user!,
@@ -70,8 +72,6 @@ export function createApi() {
           query: query as z.output<Q>,
           body: body as z.output<B>,
         })
-        reply.code(status)
-        return result
       },
     })
   }

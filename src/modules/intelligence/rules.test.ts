@@ -1,0 +1,176 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import {
+  actionsFrom,
+  compartmentsFor,
+  disseminationBlockers,
+  gradingLabel,
+  gradingProblems,
+  handlingCheck,
+  nextStatus,
+  RECIPIENT_TYPES,
+  reportRef,
+  withinHmpps,
+} from './rules.ts'
+
+describe('report references', () => {
+  it('name the establishment, the year and a six-digit number', () => {
+    assert.equal(reportRef('WWI', 2026, 123), 'IR-WWI-2026-000123')
+  })
+})
+
+describe('need-to-know on submission', () => {
+  // Issue 4.3: "Reports about staff corruption are created in the staff-corruption compartment"
+  it('puts staff corruption reports in the staff-corruption compartment', () => {
+    assert.deepEqual(compartmentsFor({ threatAreas: ['conveyance', 'staff-corruption'], sourceType: 'overheard' }), {
+      compartment: 'staff-corruption',
+      originalCompartment: null,
+    })
+  })
+
+  // Issue 4.3: "reports whose source is a CHIS only to the CHIS compartment" (the original; the sanitised text is shared)
+  it('restricts the original words of a CHIS to the CHIS compartment', () => {
+    assert.deepEqual(compartmentsFor({ threatAreas: ['soc'], sourceType: 'chis' }), {
+      compartment: null,
+      originalCompartment: 'chis',
+    })
+  })
+
+  it('leaves other reports open', () => {
+    assert.deepEqual(compartmentsFor({ threatAreas: ['escape-abscond'], sourceType: 'own-observation' }), {
+      compartment: null,
+      originalCompartment: null,
+    })
+  })
+})
+
+describe('grading (DESIGN glossary: 3x5x2 and the NIM 5x5x5 of the LEA sharing principles, Appendix D)', () => {
+  // Glossary: 3x5x2 — source 1–3, intelligence A–E, handling P or C.
+  it('accepts a 3x5x2 grade with codes from its scale', () => {
+    assert.deepEqual(gradingProblems({ scheme: '3x5x2', source: '1', intelligence: 'B', handling: 'P' }), [])
+  })
+
+  // Glossary: "handling P (lawful sharing permitted) or C (lawful sharing with conditions, which must be stated)"
+  it('requires the conditions of a 3x5x2 handling code C', () => {
+    assert.deepEqual(gradingProblems({ scheme: '3x5x2', source: '2', intelligence: 'C', handling: 'C' }), [
+      { field: 'conditions', message: 'State the conditions on sharing for handling code C' },
+    ])
+    assert.deepEqual(
+      gradingProblems({ scheme: '3x5x2', source: '2', intelligence: 'C', handling: 'C', conditions: 'Police only' }),
+      [],
+    )
+  })
+
+  it('refuses codes from the other scheme', () => {
+    const problems = gradingProblems({ scheme: '3x5x2', source: 'A', intelligence: '1', handling: '4' })
+    assert.deepEqual(
+      problems.map(p => p.field),
+      ['source', 'intelligence', 'handling'],
+    )
+    assert.deepEqual(
+      gradingProblems({ scheme: '5x5x5', source: '1', intelligence: 'A', handling: 'P' }).map(p => p.field),
+      ['source', 'intelligence', 'handling'],
+    )
+  })
+
+  // Glossary: 5x5x5 — source A–E, intelligence 1–5, handling code 1–5.
+  it('accepts every 5x5x5 combination on its scale', () => {
+    for (const source of 'ABCDE')
+      for (const intelligence of '12345')
+        for (const handling of '12345') {
+          assert.deepEqual(gradingProblems({ scheme: '5x5x5', source, intelligence, handling }), [])
+        }
+  })
+
+  it('writes the grade as it appears on a report', () => {
+    assert.equal(gradingLabel({ scheme: '3x5x2', source: '1', intelligence: 'B', handling: 'P' }), '3x5x2 1/B/P')
+    assert.equal(gradingLabel({ scheme: '5x5x5', source: 'B', intelligence: '2', handling: '4' }), '5x5x5 B/2/4')
+    assert.equal(gradingLabel(null), 'Not graded')
+  })
+})
+
+describe('workflow (issue 4.2: submitted → in assessment → graded → disseminated / no further action / linked)', () => {
+  it('moves a report along the table', () => {
+    assert.equal(nextStatus('submitted', 'start-assessment'), 'in-assessment')
+    assert.equal(nextStatus('in-assessment', 'grade'), 'graded')
+    assert.equal(nextStatus('graded', 'grade'), 'graded', 're-grading keeps history and status')
+    assert.equal(nextStatus('graded', 'disseminate'), 'disseminated')
+    assert.equal(nextStatus('disseminated', 'disseminate'), 'disseminated', 'a report may go to several recipients')
+    assert.equal(nextStatus('disseminated', 'grade'), 'disseminated', 're-grading what was shared does not unshare it')
+    assert.equal(nextStatus('in-assessment', 'no-further-action'), 'no-further-action')
+    assert.equal(nextStatus('graded', 'link-to-existing'), 'linked-to-existing')
+  })
+
+  it('refuses moves the table does not hold', () => {
+    assert.equal(nextStatus('submitted', 'grade'), null, 'assessment starts first')
+    assert.equal(nextStatus('submitted', 'disseminate'), null)
+    assert.equal(nextStatus('in-assessment', 'disseminate'), null, 'grade before sharing')
+    assert.equal(nextStatus('no-further-action', 'grade'), null)
+    assert.equal(nextStatus('linked-to-existing', 'disseminate'), null)
+  })
+
+  it('lists the actions open from each status', () => {
+    assert.deepEqual(actionsFrom('submitted'), ['start-assessment'])
+    assert.deepEqual(actionsFrom('graded'), ['grade', 'disseminate', 'no-further-action', 'link-to-existing'])
+    assert.deepEqual(actionsFrom('no-further-action'), [])
+  })
+})
+
+describe('dissemination (LEA sharing principles, "Prison information to be disclosed to LEA\'s")', () => {
+  it('counts establishments, SOCU and probation as inside HMPPS, and police, CT and NCA as outside', () => {
+    assert.deepEqual(RECIPIENT_TYPES.filter(withinHmpps), ['establishment', 'socu', 'probation'])
+  })
+
+  // Issue 4.7: "A 5x5x5 code 4 or 5 ... blocks dissemination outside its terms unless a head of security records an override"
+  it('blocks handling code 5 to anyone, and code 4 outside HMPPS', () => {
+    const five = { scheme: '5x5x5' as const, source: 'B', intelligence: '2', handling: '5' }
+    const four = { ...five, handling: '4' }
+    for (const recipient of RECIPIENT_TYPES)
+      assert.equal(handlingCheck(five, recipient, false).withinTerms, false, recipient)
+    assert.equal(handlingCheck(four, 'police', false).withinTerms, false)
+    assert.equal(handlingCheck(four, 'nca', false).withinTerms, false)
+    assert.equal(handlingCheck(four, 'socu', false).withinTerms, true)
+    assert.equal(handlingCheck(four, 'establishment', false).withinTerms, true)
+    for (const handling of ['1', '2', '3'])
+      assert.equal(handlingCheck({ ...five, handling }, 'police', false).withinTerms, true)
+  })
+
+  // Issue 4.7: "or a 3x5x2 C with conditions, blocks dissemination outside its terms"
+  it('blocks a 3x5x2 C unless the conditions are confirmed as met; P is shareable', () => {
+    const c = {
+      scheme: '3x5x2' as const,
+      source: '1',
+      intelligence: 'A',
+      handling: 'C',
+      conditions: 'Force intelligence bureau only',
+    }
+    const verdict = handlingCheck(c, 'police', false)
+    assert.equal(verdict.withinTerms, false)
+    assert.match(verdict.withinTerms ? '' : verdict.reason, /Force intelligence bureau only/)
+    assert.equal(handlingCheck(c, 'police', true).withinTerms, true)
+    assert.equal(handlingCheck({ ...c, handling: 'P', conditions: null }, 'nca', false).withinTerms, true)
+  })
+
+  it('needs a grade and a sanitised text before anything is shared', () => {
+    assert.deepEqual(
+      disseminationBlockers({ status: 'in-assessment', sanitisedText: null, grading: null }).map(b => b.field),
+      ['grading', 'sanitisedText'],
+    )
+    assert.deepEqual(
+      disseminationBlockers({
+        status: 'graded',
+        sanitisedText: 'Sanitised',
+        grading: { scheme: '3x5x2', source: '1', intelligence: 'A', handling: 'P' },
+      }),
+      [],
+    )
+    assert.deepEqual(
+      disseminationBlockers({
+        status: 'no-further-action',
+        sanitisedText: 'Sanitised',
+        grading: { scheme: '3x5x2', source: '1', intelligence: 'A', handling: 'P' },
+      }).map(b => b.field),
+      ['status'],
+    )
+  })
+})
