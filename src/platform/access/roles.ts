@@ -87,12 +87,19 @@ export const PERMISSIONS = [
   'intelligence:override-handling',
   'intelligence:configure',
   'intelligence:view-readers',
+  'lss:read',
+  'lss:edit',
+  'lss:propose',
+  'lss:decide',
+  'lss:manage',
+  'lss:assess',
+  'lss:assure',
 ] as const
 export type Permission = (typeof PERMISSIONS)[number]
 
 const EVERYONE: readonly Permission[] = ['home:view']
 // Every member of staff reports intelligence and picks the people it concerns ("security is everyone's job").
-const STAFF: readonly Permission[] = [...EVERYONE, 'people:read', 'intelligence:submit']
+const STAFF: readonly Permission[] = [...EVERYONE, 'people:read', 'intelligence:submit', 'lss:read']
 // Readers of the establishment's (sanitised) intelligence picture.
 const READER: readonly Permission[] = [...STAFF, 'intelligence:read']
 // The security department: assess, grade, sanitise, link and share.
@@ -107,17 +114,22 @@ const SECURITY: readonly Permission[] = [
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   reporter: [...STAFF],
-  analyst: [...SECURITY],
+  analyst: [...SECURITY, 'lss:propose'],
   'head-of-security': [
     ...SECURITY,
+    // Owns the LSS: instructions, editors, acknowledgements, the risk assessment, amendments to propose.
+    'lss:edit',
+    'lss:propose',
+    'lss:manage',
+    'lss:assess',
     'people:protected-characteristics',
     'intelligence:override-handling',
     'intelligence:configure',
     'intelligence:view-readers',
   ],
-  governor: [...READER, 'people:protected-characteristics'],
-  pgd: [...READER],
-  'ed-security': [...READER],
+  governor: [...READER, 'people:protected-characteristics', 'lss:propose', 'lss:decide', 'lss:manage', 'lss:assess', 'lss:assure'],
+  pgd: [...READER, 'lss:decide', 'lss:assure'],
+  'ed-security': [...READER, 'lss:decide'],
   socu: [...READER, 'people:protected-characteristics'],
   'counter-corruption': [...SECURITY],
   'authorising-officer': [...STAFF],
@@ -130,6 +142,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'intelligence:read',
     'intelligence:read-original',
     'intelligence:view-readers',
+    'lss:read',
     'audit:read',
     'people:protected-characteristics',
   ],
