@@ -2,9 +2,14 @@ import { randomUUID } from 'node:crypto'
 import fastifyFormbody from '@fastify/formbody'
 import Fastify, { type FastifyBaseLogger, type FastifyPluginAsync, type RouteOptions } from 'fastify'
 import type { Config } from './config.ts'
+import { intelligenceEvidence } from './modules/intelligence/evidence.ts'
 import { registerIntelligencePanel } from './modules/intelligence/panel.ts'
 import { intelligenceRoutes } from './modules/intelligence/routes.ts'
 import { intelligenceService } from './modules/intelligence/service.ts'
+import { lssDeadlines } from './modules/lss/deadlines.ts'
+import { lssRoutes } from './modules/lss/routes.ts'
+import { lssService } from './modules/lss/service.ts'
+import { flagEvidence } from './modules/people/evidence.ts'
 import { createProfilePanels } from './modules/people/panels.ts'
 import { peopleRoutes } from './modules/people/routes.ts'
 import { peopleService } from './modules/people/service.ts'
@@ -69,6 +74,7 @@ export async function buildApp({ config, db, logger, plugins = [] }: AppOptions)
   const profilePanels = createProfilePanels()
   const people = peopleService(db)
   const intelligence = intelligenceService(db)
+  const lss = lssService(db, [intelligenceEvidence, flagEvidence])
 
   // Platform: views and assets, who you are and what you may do, errors.
   await app.register(fastifyFormbody)
@@ -96,6 +102,8 @@ export async function buildApp({ config, db, logger, plugins = [] }: AppOptions)
   await app.register(peopleRoutes({ db, people, api, navigation, panels: profilePanels }))
   await app.register(intelligenceRoutes({ intelligence, people, api, navigation }))
   registerIntelligencePanel(profilePanels, intelligence)
+  await app.register(lssRoutes({ lss, api, navigation }))
+  deadlines.register(lssDeadlines)
 
   app.get('/api/v1/openapi.json', { config: { public: true } }, async () => api.document({ version: config.version }))
 

@@ -71,17 +71,30 @@ export function lssService(db: Db, evidenceSources: readonly EvidenceSource[] = 
   }
 
   async function highSecurity(trx: Executor, establishmentCode: string) {
-    const e = await trx.selectFrom('establishment').select('highSecurity').where('code', '=', establishmentCode).executeTakeFirstOrThrow()
+    const e = await trx
+      .selectFrom('establishment')
+      .select('highSecurity')
+      .where('code', '=', establishmentCode)
+      .executeTakeFirstOrThrow()
     return e.highSecurity
   }
 
   async function pgdRequired(trx: Executor, establishmentCode: string) {
-    const s = await trx.selectFrom('lssSetting').select('pgdRequired').where('establishmentCode', '=', establishmentCode).executeTakeFirst()
+    const s = await trx
+      .selectFrom('lssSetting')
+      .select('pgdRequired')
+      .where('establishmentCode', '=', establishmentCode)
+      .executeTakeFirst()
     return s?.pgdRequired ?? false
   }
 
   async function decisionsOf(trx: Executor, amendmentId: string) {
-    return trx.selectFrom('lssAmendmentDecision').selectAll().where('amendmentId', '=', amendmentId).orderBy('id').execute()
+    return trx
+      .selectFrom('lssAmendmentDecision')
+      .selectAll()
+      .where('amendmentId', '=', amendmentId)
+      .orderBy('id')
+      .execute()
   }
 
   /** The amendment as a person or system sees it, with its route, decisions and what is still required. */
@@ -105,12 +118,24 @@ export function lssService(db: Db, evidenceSources: readonly EvidenceSource[] = 
       amendment,
       base,
       decisions,
-      requiredApprovals: OPEN.includes(amendment.status) ? approvalsStillRequired(route, toDecisions(decisions), amendment.textHash) : [],
+      requiredApprovals: OPEN.includes(amendment.status)
+        ? approvalsStillRequired(route, toDecisions(decisions), amendment.textHash)
+        : [],
     }
   }
 
-  async function publish(trx: Executor, amendment: { id: string; instructionId: string } & InstructionText, by: string, now: Date) {
-    const instruction = await trx.selectFrom('lssInstruction').select(['currentVersion']).where('id', '=', amendment.instructionId).forUpdate().executeTakeFirstOrThrow()
+  async function publish(
+    trx: Executor,
+    amendment: { id: string; instructionId: string } & InstructionText,
+    by: string,
+    now: Date,
+  ) {
+    const instruction = await trx
+      .selectFrom('lssInstruction')
+      .select(['currentVersion'])
+      .where('id', '=', amendment.instructionId)
+      .forUpdate()
+      .executeTakeFirstOrThrow()
     const version = instruction.currentVersion + 1
     await trx
       .insertInto('lssInstructionVersion')
@@ -127,7 +152,11 @@ export function lssService(db: Db, evidenceSources: readonly EvidenceSource[] = 
         publishedBy: by,
       })
       .execute()
-    await trx.updateTable('lssInstruction').set({ currentVersion: version }).where('id', '=', amendment.instructionId).execute()
+    await trx
+      .updateTable('lssInstruction')
+      .set({ currentVersion: version })
+      .where('id', '=', amendment.instructionId)
+      .execute()
     return version
   }
 
@@ -136,9 +165,14 @@ export function lssService(db: Db, evidenceSources: readonly EvidenceSource[] = 
       if (!user.inScope(establishmentCode)) throw new NotFoundError()
       const instructions = await db
         .selectFrom('lssInstruction as i')
-        .innerJoin('lssInstructionVersion as v', join => join.onRef('v.instructionId', '=', 'i.id').onRef('v.version', '=', 'i.currentVersion'))
+        .innerJoin('lssInstructionVersion as v', join =>
+          join.onRef('v.instructionId', '=', 'i.id').onRef('v.version', '=', 'i.currentVersion'),
+        )
         .leftJoin('lssAcknowledgement as k', join =>
-          join.onRef('k.instructionId', '=', 'i.id').onRef('k.version', '=', 'i.currentVersion').on('k.username', '=', user.username),
+          join
+            .onRef('k.instructionId', '=', 'i.id')
+            .onRef('k.version', '=', 'i.currentVersion')
+            .on('k.username', '=', user.username),
         )
         .select([
           'i.id',
@@ -161,13 +195,22 @@ export function lssService(db: Db, evidenceSources: readonly EvidenceSource[] = 
         .orderBy('i.riskArea')
         .orderBy('i.title')
         .execute()
-      const establishment = await db.selectFrom('establishment').select(['code', 'name', 'highSecurity']).where('code', '=', establishmentCode).executeTakeFirstOrThrow()
+      const establishment = await db
+        .selectFrom('establishment')
+        .select(['code', 'name', 'highSecurity'])
+        .where('code', '=', establishmentCode)
+        .executeTakeFirstOrThrow()
       return { establishment, instructions, hash: lssHash(instructions) }
     },
 
     async instruction(user: CurrentUser, id: string) {
       const instruction = await instructionInScope(db, user, id)
-      const versions = await db.selectFrom('lssInstructionVersion').selectAll().where('instructionId', '=', id).orderBy('version', 'desc').execute()
+      const versions = await db
+        .selectFrom('lssInstructionVersion')
+        .selectAll()
+        .where('instructionId', '=', id)
+        .orderBy('version', 'desc')
+        .execute()
       const amendments = await db
         .selectFrom('lssAmendment')
         .select(['id', 'ref', 'status', 'proposedAt', 'proposer', 'change'])
@@ -181,13 +224,20 @@ export function lssService(db: Db, evidenceSources: readonly EvidenceSource[] = 
         .where('username', '=', user.username)
         .orderBy('version', 'desc')
         .executeTakeFirst()
-      return { instruction, versions, amendments, acknowledged: acknowledged ?? null, canEdit: await mayEdit(db, user, instruction.establishmentCode) }
+      return {
+        instruction,
+        versions,
+        amendments,
+        acknowledged: acknowledged ?? null,
+        canEdit: await mayEdit(db, user, instruction.establishmentCode),
+      }
     },
 
     async createInstruction(user: CurrentUser, input: InstructionInput, correlationId: string, now = new Date()) {
       return db.transaction().execute(async trx => {
         const establishmentCode = user.establishmentCode
-        if (!(await mayEdit(trx, user, establishmentCode))) throw new ForbiddenError('Only the LSS owner or a nominated editor can add instructions.')
+        if (!(await mayEdit(trx, user, establishmentCode)))
+          throw new ForbiddenError('Only the LSS owner or a nominated editor can add instructions.')
         const { rows } = await sql<{ n: number }>`select nextval('lss_instruction_seq') as n`.execute(trx)
         const ref = `LI-${establishmentCode}-${String(rows[0].n).padStart(4, '0')}`
         const created = await trx
@@ -208,9 +258,22 @@ export function lssService(db: Db, evidenceSources: readonly EvidenceSource[] = 
           .executeTakeFirstOrThrow()
         await trx
           .insertInto('lssInstructionVersion')
-          .values({ instructionId: created.id, version: 1, ...pickText(input), textHash: textHash(input), amendmentId: null, publishedAt: now, publishedBy: user.username })
+          .values({
+            instructionId: created.id,
+            version: 1,
+            ...pickText(input),
+            textHash: textHash(input),
+            amendmentId: null,
+            publishedAt: now,
+            publishedBy: user.username,
+          })
           .execute()
-        await recordAudit(trx, actorOf(user, correlationId), { action: 'lss.instruction-created', subjectType: 'lss-instruction', subjectId: ref, establishmentCode }, now)
+        await recordAudit(
+          trx,
+          actorOf(user, correlationId),
+          { action: 'lss.instruction-created', subjectType: 'lss-instruction', subjectId: ref, establishmentCode },
+          now,
+        )
         return { id: created.id, ref }
       })
     },
@@ -231,7 +294,11 @@ export function lssService(db: Db, evidenceSources: readonly EvidenceSource[] = 
           .where('instructionId', '=', instruction.id)
           .where('status', 'in', [...OPEN])
           .executeTakeFirst()
-        if (open) throw ValidationError.field('instructionId', `Amendment ${open.ref} to this instruction is still open: decide or withdraw it first`)
+        if (open)
+          throw ValidationError.field(
+            'instructionId',
+            `Amendment ${open.ref} to this instruction is still open: decide or withdraw it first`,
+          )
         const current = await trx
           .selectFrom('lssInstructionVersion')
           .selectAll()
@@ -239,7 +306,8 @@ export function lssService(db: Db, evidenceSources: readonly EvidenceSource[] = 
           .where('version', '=', instruction.currentVersion)
           .executeTakeFirstOrThrow()
         const hash = textHash(input)
-        if (hash === current.textHash) throw ValidationError.field('procedures', 'The proposed text is the same as the current version: change it')
+        if (hash === current.textHash)
+          throw ValidationError.field('procedures', 'The proposed text is the same as the current version: change it')
         const route = requiredApprovals({
           relatesTo: input.relatesTo,
           highSecurity: await highSecurity(trx, instruction.establishmentCode),
@@ -272,7 +340,13 @@ export function lssService(db: Db, evidenceSources: readonly EvidenceSource[] = 
         await recordAudit(
           trx,
           actorOf(user, correlationId),
-          { action: 'lss.amendment-proposed', subjectType: 'lss-amendment', subjectId: ref, establishmentCode: instruction.establishmentCode, details: { route, relatesTo: input.relatesTo } },
+          {
+            action: 'lss.amendment-proposed',
+            subjectType: 'lss-amendment',
+            subjectId: ref,
+            establishmentCode: instruction.establishmentCode,
+            details: { route, relatesTo: input.relatesTo },
+          },
           now,
         )
         return amendmentView(trx, created.id)
@@ -281,7 +355,8 @@ export function lssService(db: Db, evidenceSources: readonly EvidenceSource[] = 
 
     async amendment(user: CurrentUser, id: string) {
       const view = await amendmentView(db, id).catch(() => null)
-      if (!view || !user.inScope(view.amendment.establishmentCode)) throw new NotFoundError('That amendment does not exist')
+      if (!view || !user.inScope(view.amendment.establishmentCode))
+        throw new NotFoundError('That amendment does not exist')
       return view
     },
 
@@ -303,17 +378,34 @@ export function lssService(db: Db, evidenceSources: readonly EvidenceSource[] = 
       now = new Date(),
     ) {
       return db.transaction().execute(async trx => {
-        const amendment = await trx.selectFrom('lssAmendment').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
-        if (!amendment || !user.inScope(amendment.establishmentCode)) throw new NotFoundError('That amendment does not exist')
+        const amendment = await trx
+          .selectFrom('lssAmendment')
+          .selectAll()
+          .where('id', '=', id)
+          .forUpdate()
+          .executeTakeFirst()
+        if (!amendment || !user.inScope(amendment.establishmentCode))
+          throw new NotFoundError('That amendment does not exist')
         if (input.seenVersion !== undefined && input.seenVersion !== amendment.rowVersion) {
-          throw new ConflictError('Someone else decided or changed this amendment while you were reading it. Read it again before deciding.')
+          throw new ConflictError(
+            'Someone else decided or changed this amendment while you were reading it. Read it again before deciding.',
+          )
         }
         const allowed = mayDecide(amendment.status as AmendmentStatus, user.roles, input.decision)
         if (!allowed.allowed) throw ValidationError.field('decision', allowed.message)
-        if (input.decision === 'reject' && !input.reason?.trim()) throw ValidationError.field('reason', 'Enter the reason for rejecting the amendment')
+        if (input.decision === 'reject' && !input.reason?.trim())
+          throw ValidationError.field('reason', 'Enter the reason for rejecting the amendment')
         await trx
           .insertInto('lssAmendmentDecision')
-          .values({ amendmentId: id, role: allowed.as, decision: input.decision, decidedBy: user.username, decidedAt: now, notes: input.reason ?? null, textHash: amendment.textHash })
+          .values({
+            amendmentId: id,
+            role: allowed.as,
+            decision: input.decision,
+            decidedBy: user.username,
+            decidedAt: now,
+            notes: input.reason ?? null,
+            textHash: amendment.textHash,
+          })
           .execute()
         const decisions = toDecisions(await decisionsOf(trx, id))
         const status = amendmentStatus(amendment.requiredApprovals as ApproverRole[], decisions, amendment.textHash)
@@ -344,11 +436,25 @@ export function lssService(db: Db, evidenceSources: readonly EvidenceSource[] = 
     },
 
     /** A change to the proposed text: kept as a revision; any approval given on the old text no longer counts. */
-    async revise(user: CurrentUser, id: string, text: InstructionText, seenVersion: number | undefined, correlationId: string, now = new Date()) {
+    async revise(
+      user: CurrentUser,
+      id: string,
+      text: InstructionText,
+      seenVersion: number | undefined,
+      correlationId: string,
+      now = new Date(),
+    ) {
       return db.transaction().execute(async trx => {
-        const amendment = await trx.selectFrom('lssAmendment').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
-        if (!amendment || !user.inScope(amendment.establishmentCode)) throw new NotFoundError('That amendment does not exist')
-        if (!OPEN.includes(amendment.status)) throw new ConflictError('Only an open amendment can be changed; propose a new one.')
+        const amendment = await trx
+          .selectFrom('lssAmendment')
+          .selectAll()
+          .where('id', '=', id)
+          .forUpdate()
+          .executeTakeFirst()
+        if (!amendment || !user.inScope(amendment.establishmentCode))
+          throw new NotFoundError('That amendment does not exist')
+        if (!OPEN.includes(amendment.status))
+          throw new ConflictError('Only an open amendment can be changed; propose a new one.')
         if (!(await mayEdit(trx, user, amendment.establishmentCode))) throw new ForbiddenError()
         if (seenVersion !== undefined && seenVersion !== amendment.rowVersion) {
           throw new ConflictError('Someone else changed this amendment while you were editing it. Read it again.')
@@ -357,7 +463,13 @@ export function lssService(db: Db, evidenceSources: readonly EvidenceSource[] = 
         if (hash === amendment.textHash) return amendmentView(trx, id)
         await trx
           .insertInto('lssAmendmentRevision')
-          .values({ amendmentId: id, ...pickText(amendment), textHash: amendment.textHash, revisedBy: user.username, revisedAt: now })
+          .values({
+            amendmentId: id,
+            ...pickText(amendment),
+            textHash: amendment.textHash,
+            revisedBy: user.username,
+            revisedAt: now,
+          })
           .execute()
         const decisions = toDecisions(await decisionsOf(trx, id))
         const status = amendmentStatus(amendment.requiredApprovals as ApproverRole[], decisions, hash)
@@ -369,7 +481,13 @@ export function lssService(db: Db, evidenceSources: readonly EvidenceSource[] = 
         await recordAudit(
           trx,
           actorOf(user, correlationId),
-          { action: 'lss.amendment-revised', subjectType: 'lss-amendment', subjectId: amendment.ref, establishmentCode: amendment.establishmentCode, details: { status, textHash: hash } },
+          {
+            action: 'lss.amendment-revised',
+            subjectType: 'lss-amendment',
+            subjectId: amendment.ref,
+            establishmentCode: amendment.establishmentCode,
+            details: { status, textHash: hash },
+          },
           now,
         )
         return amendmentView(trx, id)
@@ -378,21 +496,56 @@ export function lssService(db: Db, evidenceSources: readonly EvidenceSource[] = 
 
     async withdraw(user: CurrentUser, id: string, correlationId: string, now = new Date()) {
       await db.transaction().execute(async trx => {
-        const amendment = await trx.selectFrom('lssAmendment').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
-        if (!amendment || !user.inScope(amendment.establishmentCode)) throw new NotFoundError('That amendment does not exist')
+        const amendment = await trx
+          .selectFrom('lssAmendment')
+          .selectAll()
+          .where('id', '=', id)
+          .forUpdate()
+          .executeTakeFirst()
+        if (!amendment || !user.inScope(amendment.establishmentCode))
+          throw new NotFoundError('That amendment does not exist')
         if (!OPEN.includes(amendment.status)) throw new ConflictError('Only an open amendment can be withdrawn.')
-        if (amendment.proposer !== user.username && !user.can('lss:manage', { establishmentCode: amendment.establishmentCode })) throw new ForbiddenError()
+        if (
+          amendment.proposer !== user.username &&
+          !user.can('lss:manage', { establishmentCode: amendment.establishmentCode })
+        )
+          throw new ForbiddenError()
         await trx
           .insertInto('lssAmendmentDecision')
-          .values({ amendmentId: id, role: 'proposer', decision: 'withdraw', decidedBy: user.username, decidedAt: now, notes: null, textHash: amendment.textHash })
+          .values({
+            amendmentId: id,
+            role: 'proposer',
+            decision: 'withdraw',
+            decidedBy: user.username,
+            decidedAt: now,
+            notes: null,
+            textHash: amendment.textHash,
+          })
           .execute()
-        await trx.updateTable('lssAmendment').set({ status: 'withdrawn', rowVersion: amendment.rowVersion + 1 }).where('id', '=', id).execute()
-        await recordAudit(trx, actorOf(user, correlationId), { action: 'lss.amendment-withdrawn', subjectType: 'lss-amendment', subjectId: amendment.ref, establishmentCode: amendment.establishmentCode }, now)
+        await trx
+          .updateTable('lssAmendment')
+          .set({ status: 'withdrawn', rowVersion: amendment.rowVersion + 1 })
+          .where('id', '=', id)
+          .execute()
+        await recordAudit(
+          trx,
+          actorOf(user, correlationId),
+          {
+            action: 'lss.amendment-withdrawn',
+            subjectType: 'lss-amendment',
+            subjectId: amendment.ref,
+            establishmentCode: amendment.establishmentCode,
+          },
+          now,
+        )
       })
     },
 
     /** The amendment log (LSS PF 4.17): every field of every amendment, filterable. */
-    async log(user: CurrentUser, filter: { establishment?: string; status?: string; relatesTo?: string; from?: string; to?: string }) {
+    async log(
+      user: CurrentUser,
+      filter: { establishment?: string; status?: string; relatesTo?: string; from?: string; to?: string },
+    ) {
       let query = db
         .selectFrom('lssAmendment as a')
         .innerJoin('lssInstruction as i', 'i.id', 'a.instructionId')
@@ -401,7 +554,11 @@ export function lssService(db: Db, evidenceSources: readonly EvidenceSource[] = 
         .select(eb =>
           eb
             .selectFrom('lssAmendmentDecision as d')
-            .select(sql<string>`string_agg(d.role || ' ' || d.decision || ' by ' || d.decided_by || ' on ' || to_char(d.decided_at at time zone 'Europe/London', 'YYYY-MM-DD HH24:MI') || coalesce(': ' || d.notes, ''), '; ' order by d.id)`.as('decisions'))
+            .select(
+              sql<string>`string_agg(d.role || ' ' || d.decision || ' by ' || d.decided_by || ' on ' || to_char(d.decided_at at time zone 'Europe/London', 'YYYY-MM-DD HH24:MI') || coalesce(': ' || d.notes, ''), '; ' order by d.id)`.as(
+                'decisions',
+              ),
+            )
             .whereRef('d.amendmentId', '=', 'a.id')
             .as('decisionSummary'),
         )
@@ -411,7 +568,8 @@ export function lssService(db: Db, evidenceSources: readonly EvidenceSource[] = 
       if (filter.status) query = query.where('a.status', '=', filter.status)
       if (filter.relatesTo) query = query.where('a.relatesTo', '=', filter.relatesTo)
       if (filter.from) query = query.where('a.proposedAt', '>=', new Date(`${filter.from}T00:00:00Z`))
-      if (filter.to) query = query.where('a.proposedAt', '<', new Date(new Date(`${filter.to}T00:00:00Z`).getTime() + 86_400_000))
+      if (filter.to)
+        query = query.where('a.proposedAt', '<', new Date(new Date(`${filter.to}T00:00:00Z`).getTime() + 86_400_000))
       return query.orderBy('a.proposedAt', 'desc').limit(1000).execute()
     },
 
@@ -422,7 +580,11 @@ export function lssService(db: Db, evidenceSources: readonly EvidenceSource[] = 
         .selectFrom('lssAmendment as a')
         .innerJoin('lssInstruction as i', 'i.id', 'a.instructionId')
         .select(['a.id', 'a.ref', 'a.status', 'a.proposedAt', 'a.establishmentCode', 'i.title as instructionTitle'])
-        .where('a.status', 'in', roles.map(role => `awaiting-${role}`))
+        .where(
+          'a.status',
+          'in',
+          roles.map(role => `awaiting-${role}`),
+        )
       const codes = user.establishmentCodes
       if (codes !== 'all') query = query.where('a.establishmentCode', 'in', [...codes])
       return query.orderBy('a.proposedAt').execute()
@@ -431,7 +593,11 @@ export function lssService(db: Db, evidenceSources: readonly EvidenceSource[] = 
     async acknowledge(user: CurrentUser, instructionId: string, now = new Date()) {
       await db.transaction().execute(async trx => {
         const instruction = await instructionInScope(trx, user, instructionId)
-        const department = await trx.selectFrom('appUser').select('department').where('id', '=', user.id).executeTakeFirst()
+        const department = await trx
+          .selectFrom('appUser')
+          .select('department')
+          .where('id', '=', user.id)
+          .executeTakeFirst()
         await trx
           .insertInto('lssAcknowledgement')
           .values({
@@ -444,20 +610,50 @@ export function lssService(db: Db, evidenceSources: readonly EvidenceSource[] = 
           })
           .onConflict(oc => oc.columns(['instructionId', 'version', 'username']).doNothing())
           .execute()
-        await recordAudit(trx, actorOf(user, null), { action: 'lss.acknowledged', subjectType: 'lss-instruction', subjectId: instruction.ref, establishmentCode: instruction.establishmentCode, details: { version: instruction.currentVersion } }, now)
+        await recordAudit(
+          trx,
+          actorOf(user, null),
+          {
+            action: 'lss.acknowledged',
+            subjectType: 'lss-instruction',
+            subjectId: instruction.ref,
+            establishmentCode: instruction.establishmentCode,
+            details: { version: instruction.currentVersion },
+          },
+          now,
+        )
       })
     },
 
     /** LSS PF 4.6: who has read the current version of each instruction, by department and person. */
     async acknowledgements(user: CurrentUser, establishmentCode: string) {
-      if (!user.can('lss:manage', { establishmentCode }) && !user.can('lss:edit', { establishmentCode })) throw new ForbiddenError()
-      const staff = await db.selectFrom('appUser').select(['username', 'displayName', 'department']).where('establishmentCode', '=', establishmentCode).where('active', '=', true).orderBy('department').orderBy('displayName').execute()
-      const instructions = await db.selectFrom('lssInstruction').select(['id', 'ref', 'title', 'currentVersion']).where('establishmentCode', '=', establishmentCode).orderBy('title').execute()
-      const acks = await db.selectFrom('lssAcknowledgement').select(['instructionId', 'version', 'username', 'acknowledgedAt']).where('establishmentCode', '=', establishmentCode).execute()
+      if (!user.can('lss:manage', { establishmentCode }) && !user.can('lss:edit', { establishmentCode }))
+        throw new ForbiddenError()
+      const staff = await db
+        .selectFrom('appUser')
+        .select(['username', 'displayName', 'department'])
+        .where('establishmentCode', '=', establishmentCode)
+        .where('active', '=', true)
+        .orderBy('department')
+        .orderBy('displayName')
+        .execute()
+      const instructions = await db
+        .selectFrom('lssInstruction')
+        .select(['id', 'ref', 'title', 'currentVersion'])
+        .where('establishmentCode', '=', establishmentCode)
+        .orderBy('title')
+        .execute()
+      const acks = await db
+        .selectFrom('lssAcknowledgement')
+        .select(['instructionId', 'version', 'username', 'acknowledgedAt'])
+        .where('establishmentCode', '=', establishmentCode)
+        .execute()
       return {
         staff,
         instructions: instructions.map(instruction => {
-          const current = acks.filter(a => a.instructionId === instruction.id && a.version === instruction.currentVersion)
+          const current = acks.filter(
+            a => a.instructionId === instruction.id && a.version === instruction.currentVersion,
+          )
           const read = new Set(current.map(a => a.username))
           const byDepartment = new Map<string, { total: number; read: number }>()
           for (const person of staff) {
@@ -482,8 +678,18 @@ export function lssService(db: Db, evidenceSources: readonly EvidenceSource[] = 
     async assessments(user: CurrentUser, establishmentCode: string) {
       if (!user.inScope(establishmentCode)) throw new NotFoundError()
       const [assessments, changes] = await Promise.all([
-        db.selectFrom('lssRiskAssessment').selectAll().where('establishmentCode', '=', establishmentCode).orderBy('startedAt', 'desc').execute(),
-        db.selectFrom('lssSignificantChange').selectAll().where('establishmentCode', '=', establishmentCode).orderBy('recordedOn', 'desc').execute(),
+        db
+          .selectFrom('lssRiskAssessment')
+          .selectAll()
+          .where('establishmentCode', '=', establishmentCode)
+          .orderBy('startedAt', 'desc')
+          .execute(),
+        db
+          .selectFrom('lssSignificantChange')
+          .selectAll()
+          .where('establishmentCode', '=', establishmentCode)
+          .orderBy('recordedOn', 'desc')
+          .execute(),
       ])
       return { assessments, changes }
     },
@@ -492,37 +698,93 @@ export function lssService(db: Db, evidenceSources: readonly EvidenceSource[] = 
       const assessment = await db.selectFrom('lssRiskAssessment').selectAll().where('ref', '=', ref).executeTakeFirst()
       if (!assessment || !user.inScope(assessment.establishmentCode)) throw new NotFoundError()
       const [findings, evidence, contributors, actions] = await Promise.all([
-        db.selectFrom('lssAssessmentFinding').selectAll().where('assessmentId', '=', assessment.id).orderBy('id').execute(),
-        db.selectFrom('lssAssessmentEvidence').selectAll().where('assessmentId', '=', assessment.id).orderBy('id').execute(),
-        db.selectFrom('lssAssessmentContributor').selectAll().where('assessmentId', '=', assessment.id).orderBy('name').execute(),
-        db.selectFrom('lssAssessmentAction').selectAll().where('assessmentId', '=', assessment.id).orderBy('dueDate').execute(),
+        db
+          .selectFrom('lssAssessmentFinding')
+          .selectAll()
+          .where('assessmentId', '=', assessment.id)
+          .orderBy('id')
+          .execute(),
+        db
+          .selectFrom('lssAssessmentEvidence')
+          .selectAll()
+          .where('assessmentId', '=', assessment.id)
+          .orderBy('id')
+          .execute(),
+        db
+          .selectFrom('lssAssessmentContributor')
+          .selectAll()
+          .where('assessmentId', '=', assessment.id)
+          .orderBy('name')
+          .execute(),
+        db
+          .selectFrom('lssAssessmentAction')
+          .selectAll()
+          .where('assessmentId', '=', assessment.id)
+          .orderBy('dueDate')
+          .execute(),
       ])
       return { assessment, findings, evidence, contributors, actions }
     },
 
     /** Starts an assessment and pulls figures from the other modules' evidence sources (LSS PF 6.4–6.5). */
-    async startAssessment(user: CurrentUser, input: { reason: 'annual' | 'significant-change'; reasonNote?: string }, correlationId: string, now = new Date()) {
+    async startAssessment(
+      user: CurrentUser,
+      input: { reason: 'annual' | 'significant-change'; reasonNote?: string },
+      correlationId: string,
+      now = new Date(),
+    ) {
       const establishmentCode = user.establishmentCode
       const since = new Date(now.getTime() - 365 * 86_400_000)
       const figures: { source: string; values: { label: string; value: number }[] }[] = []
-      for (const source of evidenceSources) figures.push({ source: source.source, values: await source.figures(db, establishmentCode, since) })
+      for (const source of evidenceSources)
+        figures.push({ source: source.source, values: await source.figures(db, establishmentCode, since) })
       return db.transaction().execute(async trx => {
-        const open = await trx.selectFrom('lssRiskAssessment').select('ref').where('establishmentCode', '=', establishmentCode).where('status', '=', 'in-progress').executeTakeFirst()
-        if (open) throw ValidationError.field('reason', `Assessment ${open.ref} is still in progress: complete it first`)
+        const open = await trx
+          .selectFrom('lssRiskAssessment')
+          .select('ref')
+          .where('establishmentCode', '=', establishmentCode)
+          .where('status', '=', 'in-progress')
+          .executeTakeFirst()
+        if (open)
+          throw ValidationError.field('reason', `Assessment ${open.ref} is still in progress: complete it first`)
         const { rows } = await sql<{ n: number }>`select nextval('lss_assessment_seq') as n`.execute(trx)
         const ref = `RA-${establishmentCode}-${now.getUTCFullYear()}-${String(rows[0].n).padStart(3, '0')}`
         const created = await trx
           .insertInto('lssRiskAssessment')
-          .values({ ref, establishmentCode, reason: input.reason, reasonNote: input.reasonNote ?? null, status: 'in-progress', startedAt: now, startedBy: user.username, completedAt: null, completedBy: null, summary: null })
+          .values({
+            ref,
+            establishmentCode,
+            reason: input.reason,
+            reasonNote: input.reasonNote ?? null,
+            status: 'in-progress',
+            startedAt: now,
+            startedBy: user.username,
+            completedAt: null,
+            completedBy: null,
+            summary: null,
+          })
           .returning('id')
           .executeTakeFirstOrThrow()
         for (const f of figures) {
           await trx
             .insertInto('lssAssessmentEvidence')
-            .values({ assessmentId: created.id, source: f.source, title: `${f.source}: figures from Portcullis for the last 12 months`, link: null, figures: JSON.stringify({ values: f.values }), addedBy: 'portcullis', addedAt: now })
+            .values({
+              assessmentId: created.id,
+              source: f.source,
+              title: `${f.source}: figures from Portcullis for the last 12 months`,
+              link: null,
+              figures: JSON.stringify({ values: f.values }),
+              addedBy: 'portcullis',
+              addedAt: now,
+            })
             .execute()
         }
-        await recordAudit(trx, actorOf(user, correlationId), { action: 'lss.assessment-started', subjectType: 'lss-assessment', subjectId: ref, establishmentCode }, now)
+        await recordAudit(
+          trx,
+          actorOf(user, correlationId),
+          { action: 'lss.assessment-started', subjectType: 'lss-assessment', subjectId: ref, establishmentCode },
+          now,
+        )
         return { ref }
       })
     },
@@ -531,7 +793,14 @@ export function lssService(db: Db, evidenceSources: readonly EvidenceSource[] = 
       user: CurrentUser,
       ref: string,
       item:
-        | { kind: 'finding'; threatArea: string; component: string; finding: 'strength' | 'vulnerability'; text: string; evidence: string[] }
+        | {
+            kind: 'finding'
+            threatArea: string
+            component: string
+            finding: 'strength' | 'vulnerability'
+            text: string
+            evidence: string[]
+          }
         | { kind: 'evidence'; source: string; title: string; link?: string }
         | { kind: 'contributor'; name: string; department: string }
         | { kind: 'action'; description: string; owner: string; dueDate: string },
@@ -539,25 +808,84 @@ export function lssService(db: Db, evidenceSources: readonly EvidenceSource[] = 
       now = new Date(),
     ) {
       await db.transaction().execute(async trx => {
-        const assessment = await trx.selectFrom('lssRiskAssessment').selectAll().where('ref', '=', ref).executeTakeFirst()
+        const assessment = await trx
+          .selectFrom('lssRiskAssessment')
+          .selectAll()
+          .where('ref', '=', ref)
+          .executeTakeFirst()
         if (!assessment || !user.inScope(assessment.establishmentCode)) throw new NotFoundError()
-        if (assessment.status !== 'in-progress') throw new ConflictError('This assessment is completed; start a new one to change the picture.')
+        if (assessment.status !== 'in-progress')
+          throw new ConflictError('This assessment is completed; start a new one to change the picture.')
         if (item.kind === 'finding') {
-          await trx.insertInto('lssAssessmentFinding').values({ assessmentId: assessment.id, threatArea: item.threatArea, component: item.component, kind: item.finding, text: item.text, evidence: item.evidence, addedBy: user.username, addedAt: now }).execute()
+          await trx
+            .insertInto('lssAssessmentFinding')
+            .values({
+              assessmentId: assessment.id,
+              threatArea: item.threatArea,
+              component: item.component,
+              kind: item.finding,
+              text: item.text,
+              evidence: item.evidence,
+              addedBy: user.username,
+              addedAt: now,
+            })
+            .execute()
         } else if (item.kind === 'evidence') {
-          await trx.insertInto('lssAssessmentEvidence').values({ assessmentId: assessment.id, source: item.source, title: item.title, link: item.link ?? null, figures: null, addedBy: user.username, addedAt: now }).execute()
+          await trx
+            .insertInto('lssAssessmentEvidence')
+            .values({
+              assessmentId: assessment.id,
+              source: item.source,
+              title: item.title,
+              link: item.link ?? null,
+              figures: null,
+              addedBy: user.username,
+              addedAt: now,
+            })
+            .execute()
         } else if (item.kind === 'contributor') {
-          await trx.insertInto('lssAssessmentContributor').values({ assessmentId: assessment.id, name: item.name, department: item.department }).onConflict(oc => oc.doNothing()).execute()
+          await trx
+            .insertInto('lssAssessmentContributor')
+            .values({ assessmentId: assessment.id, name: item.name, department: item.department })
+            .onConflict(oc => oc.doNothing())
+            .execute()
         } else {
-          await trx.insertInto('lssAssessmentAction').values({ assessmentId: assessment.id, establishmentCode: assessment.establishmentCode, description: item.description, owner: item.owner, dueDate: item.dueDate, amendmentId: null, addedBy: user.username, addedAt: now }).execute()
+          await trx
+            .insertInto('lssAssessmentAction')
+            .values({
+              assessmentId: assessment.id,
+              establishmentCode: assessment.establishmentCode,
+              description: item.description,
+              owner: item.owner,
+              dueDate: item.dueDate,
+              amendmentId: null,
+              addedBy: user.username,
+              addedAt: now,
+            })
+            .execute()
         }
-        await recordAudit(trx, actorOf(user, correlationId), { action: `lss.assessment-${item.kind}-added`, subjectType: 'lss-assessment', subjectId: ref, establishmentCode: assessment.establishmentCode }, now)
+        await recordAudit(
+          trx,
+          actorOf(user, correlationId),
+          {
+            action: `lss.assessment-${item.kind}-added`,
+            subjectType: 'lss-assessment',
+            subjectId: ref,
+            establishmentCode: assessment.establishmentCode,
+          },
+          now,
+        )
       })
     },
 
     async completeAssessment(user: CurrentUser, ref: string, summary: string, correlationId: string, now = new Date()) {
       await db.transaction().execute(async trx => {
-        const assessment = await trx.selectFrom('lssRiskAssessment').selectAll().where('ref', '=', ref).forUpdate().executeTakeFirst()
+        const assessment = await trx
+          .selectFrom('lssRiskAssessment')
+          .selectAll()
+          .where('ref', '=', ref)
+          .forUpdate()
+          .executeTakeFirst()
         if (!assessment || !user.inScope(assessment.establishmentCode)) throw new NotFoundError()
         if (assessment.status !== 'in-progress') throw new ConflictError('This assessment is already completed.')
         const counts = await trx
@@ -565,21 +893,71 @@ export function lssService(db: Db, evidenceSources: readonly EvidenceSource[] = 
           .select(eb => eb.fn.countAll<number>().as('n'))
           .where('assessmentId', '=', assessment.id)
           .executeTakeFirstOrThrow()
-        const contributors = await trx.selectFrom('lssAssessmentContributor').select(eb => eb.fn.count<number>('department').distinct().as('n')).where('assessmentId', '=', assessment.id).executeTakeFirstOrThrow()
+        const contributors = await trx
+          .selectFrom('lssAssessmentContributor')
+          .select(eb => eb.fn.count<number>('department').distinct().as('n'))
+          .where('assessmentId', '=', assessment.id)
+          .executeTakeFirstOrThrow()
         const problems = []
-        if (counts.n === 0) problems.push({ field: 'summary', message: 'Record at least one strength or vulnerability before completing the assessment' })
+        if (counts.n === 0)
+          problems.push({
+            field: 'summary',
+            message: 'Record at least one strength or vulnerability before completing the assessment',
+          })
         // LSS PF 6.1: a whole-prison assessment by a multi-disciplinary team.
-        if (contributors.n < 2) problems.push({ field: 'summary', message: 'Record contributors from at least two departments (LSS PF 6.1: a multi-disciplinary team)' })
+        if (contributors.n < 2)
+          problems.push({
+            field: 'summary',
+            message: 'Record contributors from at least two departments (LSS PF 6.1: a multi-disciplinary team)',
+          })
         if (problems.length) throw new ValidationError(problems.slice(0, 1))
-        await trx.updateTable('lssRiskAssessment').set({ status: 'completed', completedAt: now, completedBy: user.username, summary }).where('id', '=', assessment.id).execute()
-        await recordAudit(trx, actorOf(user, correlationId), { action: 'lss.assessment-completed', subjectType: 'lss-assessment', subjectId: ref, establishmentCode: assessment.establishmentCode }, now)
+        await trx
+          .updateTable('lssRiskAssessment')
+          .set({ status: 'completed', completedAt: now, completedBy: user.username, summary })
+          .where('id', '=', assessment.id)
+          .execute()
+        await recordAudit(
+          trx,
+          actorOf(user, correlationId),
+          {
+            action: 'lss.assessment-completed',
+            subjectType: 'lss-assessment',
+            subjectId: ref,
+            establishmentCode: assessment.establishmentCode,
+          },
+          now,
+        )
       })
     },
 
-    async recordSignificantChange(user: CurrentUser, input: { recordedOn: string; description: string }, correlationId: string, now = new Date()) {
+    async recordSignificantChange(
+      user: CurrentUser,
+      input: { recordedOn: string; description: string },
+      correlationId: string,
+      now = new Date(),
+    ) {
       await db.transaction().execute(async trx => {
-        await trx.insertInto('lssSignificantChange').values({ establishmentCode: user.establishmentCode, recordedOn: input.recordedOn, description: input.description, recordedBy: user.username, recordedAt: now }).execute()
-        await recordAudit(trx, actorOf(user, correlationId), { action: 'lss.significant-change', subjectType: 'establishment', subjectId: user.establishmentCode, details: { recordedOn: input.recordedOn } }, now)
+        await trx
+          .insertInto('lssSignificantChange')
+          .values({
+            establishmentCode: user.establishmentCode,
+            recordedOn: input.recordedOn,
+            description: input.description,
+            recordedBy: user.username,
+            recordedAt: now,
+          })
+          .execute()
+        await recordAudit(
+          trx,
+          actorOf(user, correlationId),
+          {
+            action: 'lss.significant-change',
+            subjectType: 'establishment',
+            subjectId: user.establishmentCode,
+            details: { recordedOn: input.recordedOn },
+          },
+          now,
+        )
       })
     },
 
@@ -597,7 +975,12 @@ export function lssService(db: Db, evidenceSources: readonly EvidenceSource[] = 
 
     async statements(user: CurrentUser, establishmentCode: string) {
       if (!user.inScope(establishmentCode)) throw new NotFoundError()
-      return db.selectFrom('lssAssuranceStatement').selectAll().where('establishmentCode', '=', establishmentCode).orderBy('year', 'desc').execute()
+      return db
+        .selectFrom('lssAssuranceStatement')
+        .selectAll()
+        .where('establishmentCode', '=', establishmentCode)
+        .orderBy('year', 'desc')
+        .execute()
     },
 
     /** Prepares this year's statement on the current LSS; the PGD's level and checks are set here (LSS PF 4.19–4.20). */
@@ -607,18 +990,28 @@ export function lssService(db: Db, evidenceSources: readonly EvidenceSource[] = 
       correlationId: string,
       now = new Date(),
     ) {
-      if (!user.inScope(input.establishmentCode)) throw ValidationError.field('establishmentCode', 'Select an establishment you oversee')
+      if (!user.inScope(input.establishmentCode))
+        throw ValidationError.field('establishmentCode', 'Select an establishment you oversee')
       const today = londonToday(now)
       const last = await service.lastCompletedAssessment(input.establishmentCode)
       const lastDay = last?.completedAt ? londonToday(last.completedAt) : null
       if (!assessmentSupportsAssurance(lastDay, today)) {
-        throw ValidationError.field('levelOfAssurance', 'An evidence-based risk assessment must have been completed in the last twelve months (LSS PF 4.21)')
+        throw ValidationError.field(
+          'levelOfAssurance',
+          'An evidence-based risk assessment must have been completed in the last twelve months (LSS PF 4.21)',
+        )
       }
       const strategy = await service.strategy(user, input.establishmentCode)
       return db.transaction().execute(async trx => {
         const year = Number(today.slice(0, 4))
-        const existing = await trx.selectFrom('lssAssuranceStatement').select('id').where('establishmentCode', '=', input.establishmentCode).where('year', '=', year).executeTakeFirst()
-        if (existing) throw ValidationError.field('levelOfAssurance', `There is already an assurance statement for ${year}`)
+        const existing = await trx
+          .selectFrom('lssAssuranceStatement')
+          .select('id')
+          .where('establishmentCode', '=', input.establishmentCode)
+          .where('year', '=', year)
+          .executeTakeFirst()
+        if (existing)
+          throw ValidationError.field('levelOfAssurance', `There is already an assurance statement for ${year}`)
         const created = await trx
           .insertInto('lssAssuranceStatement')
           .values({
@@ -638,13 +1031,30 @@ export function lssService(db: Db, evidenceSources: readonly EvidenceSource[] = 
           })
           .returning('id')
           .executeTakeFirstOrThrow()
-        await recordAudit(trx, actorOf(user, correlationId), { action: 'lss.assurance-prepared', subjectType: 'lss-assurance', subjectId: created.id, establishmentCode: input.establishmentCode, details: { year } }, now)
+        await recordAudit(
+          trx,
+          actorOf(user, correlationId),
+          {
+            action: 'lss.assurance-prepared',
+            subjectType: 'lss-assurance',
+            subjectId: created.id,
+            establishmentCode: input.establishmentCode,
+            details: { year },
+          },
+          now,
+        )
         return { id: created.id }
       })
     },
 
     async statement(user: CurrentUser, id: string) {
-      const statement = await db.selectFrom('lssAssuranceStatement as s').innerJoin('establishment as e', 'e.code', 's.establishmentCode').selectAll('s').select('e.name as establishmentName').where('s.id', '=', id).executeTakeFirst()
+      const statement = await db
+        .selectFrom('lssAssuranceStatement as s')
+        .innerJoin('establishment as e', 'e.code', 's.establishmentCode')
+        .selectAll('s')
+        .select('e.name as establishmentName')
+        .where('s.id', '=', id)
+        .executeTakeFirst()
       if (!statement || !user.inScope(statement.establishmentCode)) throw new NotFoundError()
       return statement
     },
@@ -652,16 +1062,36 @@ export function lssService(db: Db, evidenceSources: readonly EvidenceSource[] = 
     /** Signs as Governor or PGD: two different people, once each, on the LSS version the statement certifies. */
     async sign(user: CurrentUser, id: string, role: 'governor' | 'pgd', correlationId: string, now = new Date()) {
       return db.transaction().execute(async trx => {
-        const statement = await trx.selectFrom('lssAssuranceStatement').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
+        const statement = await trx
+          .selectFrom('lssAssuranceStatement')
+          .selectAll()
+          .where('id', '=', id)
+          .forUpdate()
+          .executeTakeFirst()
         if (!statement || !user.inScope(statement.establishmentCode)) throw new NotFoundError()
         const problem = signatureProblem(role, user, statement)
         if (problem) throw ValidationError.field('role', problem)
         await trx
           .updateTable('lssAssuranceStatement')
-          .set(role === 'governor' ? { governorUsername: user.username, governorSignedAt: now } : { pgdUsername: user.username, pgdSignedAt: now })
+          .set(
+            role === 'governor'
+              ? { governorUsername: user.username, governorSignedAt: now }
+              : { pgdUsername: user.username, pgdSignedAt: now },
+          )
           .where('id', '=', id)
           .execute()
-        await recordAudit(trx, actorOf(user, correlationId), { action: `lss.assurance-signed-${role}`, subjectType: 'lss-assurance', subjectId: id, establishmentCode: statement.establishmentCode, details: { lssHash: statement.lssHash } }, now)
+        await recordAudit(
+          trx,
+          actorOf(user, correlationId),
+          {
+            action: `lss.assurance-signed-${role}`,
+            subjectType: 'lss-assurance',
+            subjectId: id,
+            establishmentCode: statement.establishmentCode,
+            details: { lssHash: statement.lssHash },
+          },
+          now,
+        )
       })
     },
 
@@ -670,22 +1100,58 @@ export function lssService(db: Db, evidenceSources: readonly EvidenceSource[] = 
         await trx
           .insertInto('lssSetting')
           .values({ establishmentCode: user.establishmentCode, pgdRequired, updatedAt: now, updatedBy: user.username })
-          .onConflict(oc => oc.column('establishmentCode').doUpdateSet({ pgdRequired, updatedAt: now, updatedBy: user.username }))
+          .onConflict(oc =>
+            oc.column('establishmentCode').doUpdateSet({ pgdRequired, updatedAt: now, updatedBy: user.username }),
+          )
           .execute()
-        await recordAudit(trx, actorOf(user, correlationId), { action: 'lss.pgd-required-set', subjectType: 'establishment', subjectId: user.establishmentCode, details: { pgdRequired } }, now)
+        await recordAudit(
+          trx,
+          actorOf(user, correlationId),
+          {
+            action: 'lss.pgd-required-set',
+            subjectType: 'establishment',
+            subjectId: user.establishmentCode,
+            details: { pgdRequired },
+          },
+          now,
+        )
       })
     },
 
     async editors(user: CurrentUser) {
-      return db.selectFrom('lssEditor').selectAll().where('establishmentCode', '=', user.establishmentCode).orderBy('username').execute()
+      return db
+        .selectFrom('lssEditor')
+        .selectAll()
+        .where('establishmentCode', '=', user.establishmentCode)
+        .orderBy('username')
+        .execute()
     },
 
     async nominateEditor(user: CurrentUser, username: string, correlationId: string, now = new Date()) {
       await db.transaction().execute(async trx => {
-        const person = await trx.selectFrom('appUser').select(['username', 'establishmentCode']).where('username', '=', username.toLowerCase()).executeTakeFirst()
-        if (!person || person.establishmentCode !== user.establishmentCode) throw ValidationError.field('username', 'Enter the username of someone at your establishment')
-        await trx.insertInto('lssEditor').values({ establishmentCode: user.establishmentCode, username: person.username, nominatedBy: user.username, nominatedAt: now }).onConflict(oc => oc.doNothing()).execute()
-        await recordAudit(trx, actorOf(user, correlationId), { action: 'lss.editor-nominated', subjectType: 'user', subjectId: person.username }, now)
+        const person = await trx
+          .selectFrom('appUser')
+          .select(['username', 'establishmentCode'])
+          .where('username', '=', username.toLowerCase())
+          .executeTakeFirst()
+        if (!person || person.establishmentCode !== user.establishmentCode)
+          throw ValidationError.field('username', 'Enter the username of someone at your establishment')
+        await trx
+          .insertInto('lssEditor')
+          .values({
+            establishmentCode: user.establishmentCode,
+            username: person.username,
+            nominatedBy: user.username,
+            nominatedAt: now,
+          })
+          .onConflict(oc => oc.doNothing())
+          .execute()
+        await recordAudit(
+          trx,
+          actorOf(user, correlationId),
+          { action: 'lss.editor-nominated', subjectType: 'user', subjectId: person.username },
+          now,
+        )
       })
     },
 
@@ -702,18 +1168,38 @@ const OPEN: readonly string[] = ['awaiting-governor', 'awaiting-pgd', 'awaiting-
 function toDecisions(rows: readonly { role: string; decision: string; textHash: string }[]): Decision[] {
   return rows
     .filter(row => row.role !== 'proposer')
-    .map(row => ({ role: row.role as ApproverRole, decision: row.decision as 'approve' | 'reject', textHash: row.textHash }))
+    .map(row => ({
+      role: row.role as ApproverRole,
+      decision: row.decision as 'approve' | 'reject',
+      textHash: row.textHash,
+    }))
 }
 
 function pickText(text: InstructionText): InstructionText {
-  return { aimAndPurpose: text.aimAndPurpose, nationalReference: text.nationalReference, localReference: text.localReference, procedures: text.procedures }
+  return {
+    aimAndPurpose: text.aimAndPurpose,
+    nationalReference: text.nationalReference,
+    localReference: text.localReference,
+    procedures: text.procedures,
+  }
 }
 
 /** A hash of the whole LSS as published: what an assurance statement certifies. */
-export function lssHash(instructions: readonly { ref: string; currentVersion: number; aimAndPurpose: string; nationalReference: string; localReference: string; procedures: string }[]) {
+export function lssHash(
+  instructions: readonly {
+    ref: string
+    currentVersion: number
+    aimAndPurpose: string
+    nationalReference: string
+    localReference: string
+    procedures: string
+  }[],
+) {
   const hash = createHash('sha256')
   for (const i of [...instructions].sort((a, b) => a.ref.localeCompare(b.ref))) {
-    hash.update(JSON.stringify([i.ref, i.currentVersion, i.aimAndPurpose, i.nationalReference, i.localReference, i.procedures]))
+    hash.update(
+      JSON.stringify([i.ref, i.currentVersion, i.aimAndPurpose, i.nationalReference, i.localReference, i.procedures]),
+    )
   }
   return hash.digest('hex')
 }

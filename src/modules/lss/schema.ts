@@ -1,0 +1,152 @@
+import { z } from 'zod'
+import {
+  ADDITIONAL_CHECKS,
+  ASSURANCE_LEVELS,
+  COMPONENTS,
+  EVIDENCE_SOURCES,
+  RELATES_TO,
+  RISK_AREAS,
+  THREAT_AREAS,
+} from './rules.ts'
+
+const blank = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value)
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blank, schema.optional())
+const asList = (value: unknown) => (value === undefined || value === '' ? [] : Array.isArray(value) ? value : [value])
+const yes = (value: unknown) => value === true || value === 'true' || value === 'yes'
+
+const longText = (label: string, max = 20_000) =>
+  z
+    .string({ error: `Enter the ${label}` })
+    .trim()
+    .min(1, `Enter the ${label}`)
+    .max(max, `The ${label} must be ${max.toLocaleString('en-GB')} characters or fewer`)
+
+/** The fields of the local instruction template (LSS PF 4.8). */
+export const instructionTextSchema = z.object({
+  aimAndPurpose: longText('aim and purpose', 5000),
+  nationalReference: longText('national reference', 500),
+  localReference: longText('local reference', 500),
+  procedures: longText('local system procedures and requirements'),
+})
+
+export const instructionSchema = instructionTextSchema.extend({
+  riskArea: z.enum(RISK_AREAS, { error: 'Select the risk area' }),
+  title: longText('title', 200),
+  owner: longText('owner (the functional head responsible)', 200),
+  nationalPolicyUrl: optional(z.url({ error: 'Enter a full web address, like https://…' })),
+  reviewDue: optional(z.iso.date({ error: 'Enter a real review date, like 2027-11-23' })),
+  supportingTools: z
+    .preprocess(
+      value =>
+        typeof value === 'string'
+          ? value
+              .split(/\r?\n/)
+              .map(line => line.trim())
+              .filter(Boolean)
+              .map(parseTool)
+          : (value ?? []),
+      z.array(
+        z.object({
+          title: z.string().min(1).max(200),
+          url: z.url({ error: 'Each supporting tool needs a full web address' }),
+        }),
+      ),
+    )
+    .default([]),
+})
+
+/** "Title | https://…" per line on the form. */
+function parseTool(line: string) {
+  const [title, url] = line.includes('|') ? line.split('|').map(part => part.trim()) : [line, line]
+  return { title, url }
+}
+
+export const amendmentSchema = instructionTextSchema.extend({
+  instructionId: z.uuid({ error: 'Select the instruction to amend' }),
+  change: longText('change, in a sentence or two', 2000),
+  reasoning: longText('reasoning for the change', 5000),
+  relatesTo: z.enum(RELATES_TO, { error: 'Say whether it relates to Category A or Restricted Status prisoners' }),
+  pgdAgreement: z.preprocess(yes, z.boolean()).optional(),
+})
+
+export const reviseSchema = instructionTextSchema.extend({
+  seenVersion: z.coerce.number().int().positive().optional(),
+})
+
+export const decisionSchema = z.object({
+  decision: z.enum(['approve', 'reject'], { error: 'Select approve or reject' }),
+  reason: optional(z.string().trim().max(5000, 'The reason must be 5,000 characters or fewer')),
+  seenVersion: z.coerce.number().int().positive().optional(),
+})
+
+export const logQuery = z.object({
+  establishment: optional(
+    z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z]{3}$/, 'Select an establishment'),
+  ),
+  status: optional(
+    z.enum(['awaiting-governor', 'awaiting-pgd', 'awaiting-ed-security', 'approved', 'rejected', 'withdrawn'], {
+      error: 'Select a status from the list',
+    }),
+  ),
+  relatesTo: optional(z.enum(RELATES_TO, { error: 'Select from the list' })),
+  from: optional(z.iso.date({ error: 'Enter a real "from" date, like 2026-01-31' })),
+  to: optional(z.iso.date({ error: 'Enter a real "to" date, like 2026-11-23' })),
+  format: optional(z.enum(['csv'])),
+})
+
+export const startAssessmentSchema = z.object({
+  reason: z.enum(['annual', 'significant-change'], { error: 'Select why the assessment is being done' }),
+  reasonNote: optional(z.string().trim().max(2000)),
+})
+
+export const findingSchema = z.object({
+  threatArea: z.enum(THREAT_AREAS as [string, ...string[]], { error: 'Select the threat area' }),
+  component: z.enum(COMPONENTS, { error: 'Select the component' }),
+  finding: z.enum(['strength', 'vulnerability'], { error: 'Select strength or vulnerability' }),
+  text: longText('finding', 5000),
+  evidence: z
+    .preprocess(asList, z.array(z.enum(EVIDENCE_SOURCES, { error: 'Select evidence from the list' })))
+    .default([]),
+})
+
+export const evidenceSchema = z.object({
+  source: z.enum(EVIDENCE_SOURCES, { error: 'Select the source of the evidence' }),
+  title: longText('document title', 200),
+  link: optional(z.url({ error: 'Enter a full web address, like https://…' })),
+})
+
+export const contributorSchema = z.object({
+  name: longText('contributor’s name', 100),
+  department: longText('department', 100),
+})
+
+export const actionSchema = z.object({
+  description: longText('action', 2000),
+  owner: longText('owner', 100),
+  dueDate: z.iso.date({ error: 'Enter a real due date, like 2027-01-31' }),
+})
+
+export const completeSchema = z.object({ summary: longText('summary of the assessment', 10_000) })
+
+export const significantChangeSchema = z.object({
+  recordedOn: z.iso.date({ error: 'Enter a real date, like 2026-11-23' }),
+  description: longText('description of the change in risk', 2000),
+})
+
+export const statementSchema = z.object({
+  establishmentCode: z
+    .string({ error: 'Select the establishment' })
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z]{3}$/, 'Select the establishment'),
+  levelOfAssurance: z.enum(ASSURANCE_LEVELS, { error: 'Select the level of assurance' }),
+  additionalChecks: z
+    .preprocess(asList, z.array(z.enum(ADDITIONAL_CHECKS, { error: 'Select checks from the list' })))
+    .default([]),
+})
+
+export const signSchema = z.object({ role: z.enum(['governor', 'pgd'], { error: 'Select the role you sign in' }) })
