@@ -1,7 +1,9 @@
+import { lssService } from '../modules/lss/service.ts'
 import { recordAudit, SYSTEM_ACTOR } from '../platform/audit/audit.ts'
 import { hashPassword } from '../platform/auth/passwords.ts'
 import type { Db } from '../platform/db/database.ts'
 import { seedDemoIntelligence } from './intelligence.ts'
+import { seedDemoLss } from './lss.ts'
 import { seedDemoPeople } from './people.ts'
 import { DEMO_USERS, FIRST_ESTABLISHMENT } from './users.ts'
 
@@ -36,6 +38,11 @@ export async function seedDemo(
       log(`created ${reports} demo intelligence reports`)
       created = true
     }
+  }
+  if (options.people !== false && !(await db.selectFrom('lssInstruction').select('id').limit(1).executeTakeFirst())) {
+    const instructions = await seedDemoLss(db, lssService(db))
+    log(`created a Local Security Strategy of ${instructions} instructions at ${FIRST_ESTABLISHMENT}`)
+    created = true
   }
   return created
 }

@@ -1,0 +1,281 @@
+import type { LssService } from '../modules/lss/service.ts'
+import { type CurrentUser, loadCurrentUser } from '../platform/access/user.ts'
+import type { Db } from '../platform/db/database.ts'
+import { FIRST_ESTABLISHMENT } from './users.ts'
+
+// A full Local Security Strategy for the first demo establishment: instructions in every risk area, amendments in
+// every status, a completed and an in-progress risk assessment. Written through the LSS service, as people would.
+
+type Instruction = {
+  riskArea: string
+  title: string
+  owner: string
+  aim: string
+  national: string
+  local: string
+  procedures: string
+}
+
+const INSTRUCTIONS: Instruction[] = [
+  {
+    riskArea: 'conveyance',
+    title: 'Searching at the gate',
+    owner: 'Head of Operations',
+    aim: 'To stop illicit items being conveyed into the prison by staff, visitors and contractors.',
+    national: 'NSF 3.1 Searching of the Person; NSF 6.3 Conveyance and Possession of Prohibited Items',
+    local: 'MDI-LSS-CON-01',
+    procedures:
+      'All staff entering through the gate are subject to a rub-down search on a random basis of at least one in five.\nBags are X-rayed.\nFinds are recorded in Portcullis and the item bagged as evidence.',
+  },
+  {
+    riskArea: 'conveyance',
+    title: 'Drone incursions',
+    owner: 'Head of Security',
+    aim: 'To detect and respond to drones over the prison.',
+    national: 'NSF 6.3 Conveyance and Possession of Prohibited Items',
+    local: 'MDI-LSS-CON-02',
+    procedures:
+      'Any sighting is reported to the communications room at once.\nThe area beneath the flight path is searched before prisoners are unlocked.\nThe police are informed through the PIO.',
+  },
+  {
+    riskArea: 'conveyance',
+    title: 'Visits hall supervision',
+    owner: 'Head of Visits',
+    aim: 'To prevent items being passed during social visits.',
+    national: 'NSF 3.1 Searching of the Person',
+    local: 'MDI-LSS-CON-03',
+    procedures:
+      'Two officers supervise each session from fixed points with sight of every table.\nCCTV is monitored throughout.\nPrisoners are searched on leaving the hall.',
+  },
+  {
+    riskArea: 'escape-abscond',
+    title: 'E-List prisoners',
+    owner: 'Head of Security',
+    aim: 'To manage prisoners assessed as an escape risk.',
+    national: 'NSF 6.6 Management and Security of E List Prisoners',
+    local: 'MDI-LSS-ESC-01',
+    procedures:
+      'E-List prisoners wear distinctive clothing and are located in cells checked daily.\nTheir location is confirmed at every roll check and movement.\nThe E-List book travels with them.',
+  },
+  {
+    riskArea: 'escape-abscond',
+    title: 'Escorts and bed watches',
+    owner: 'Head of Operations',
+    aim: 'To keep prisoners secure outside the prison.',
+    national: 'NSF 7.1 External Prisoner Movement',
+    local: 'MDI-LSS-ESC-02',
+    procedures:
+      'A risk assessment is completed before every escort.\nRestraints follow the assessment.\nThe PER travels with the prisoner.',
+  },
+  {
+    riskArea: 'illicit-communications',
+    title: 'Mobile phone finds',
+    owner: 'Head of Security',
+    aim: 'To recover, preserve and exploit illicit phones.',
+    national: 'NSF 6.8 Instructions on Handling Mobile Phones and SIM Card Seizures',
+    local: 'MDI-LSS-COM-01',
+    procedures:
+      'Phones are handled with gloves, bagged and sealed.\nThe IMEI is recorded in Portcullis.\nThe handset is sent for interrogation within 48 hours.',
+  },
+  {
+    riskArea: 'illicit-communications',
+    title: 'PIN phone monitoring',
+    owner: 'Head of Security',
+    aim: 'To monitor prisoner calls for security purposes within the law.',
+    national: 'NSF 4.4 Interception of Communications',
+    local: 'MDI-LSS-COM-02',
+    procedures:
+      'Calls of prisoners subject to monitoring are listened to within 24 hours.\nA sudden change in a prisoner’s use of the PIN phone is reported as intelligence.',
+  },
+  {
+    riskArea: 'illicit-economy',
+    title: 'Debt and trading',
+    owner: 'Head of Residence',
+    aim: 'To disrupt the illicit economy on the wings.',
+    national: 'NSF 6.3 Conveyance and Possession of Prohibited Items',
+    local: 'MDI-LSS-ECO-01',
+    procedures:
+      'Staff report excessive property or canteen.\nCell clearances are recorded.\nPrisoners in debt are offered support through safer custody.',
+  },
+  {
+    riskArea: 'violence-disorder',
+    title: 'Staff assaulters',
+    owner: 'Head of Safety',
+    aim: 'To protect staff from prisoners who have assaulted staff.',
+    national: 'PSI 64/2011 Safer Custody',
+    local: 'MDI-LSS-VIO-01',
+    procedures:
+      'Prisoners flagged as staff assaulters are unlocked by at least two officers.\nThe flag is reviewed every three months.',
+  },
+  {
+    riskArea: 'violence-disorder',
+    title: 'Concerted indiscipline',
+    owner: 'Governor',
+    aim: 'To respond to incidents of concerted indiscipline.',
+    national: 'NSF 2.1 Incident Management',
+    local: 'MDI-LSS-VIO-02',
+    procedures:
+      'Command suite opens on the Governor’s authority.\nGold command is informed.\nThe incident is logged in Portcullis and NOMIS.',
+  },
+  {
+    riskArea: 'cross-cutting',
+    title: 'Key security',
+    owner: 'Head of Security',
+    aim: 'To control keys and locks so that no key is lost or copied.',
+    national: 'NSF 6.2 Security and Management of Keys and Locks',
+    local: 'MDI-LSS-KEY-01',
+    procedures:
+      'Keys are drawn with a personal tally and never leave the establishment.\nA lost key is reported at once and the locks it opens are secured.',
+  },
+]
+
+async function demoUser(db: Db, username: string): Promise<CurrentUser> {
+  const record = await db
+    .selectFrom('appUser')
+    .select(['id', 'username', 'displayName', 'establishmentCode', 'roles', 'scope', 'compartments'])
+    .where('username', '=', username)
+    .executeTakeFirstOrThrow()
+  return loadCurrentUser(db, record, 'session')
+}
+
+/** Seeds the demo LSS once; returns the number of instructions created. */
+export async function seedDemoLss(db: Db, lss: LssService, now = new Date()): Promise<number> {
+  const [head, governor, pgd, ed, analyst] = await Promise.all(
+    ['head-of-security', 'governor', 'pgd', 'ed-security', 'analyst'].map(name => demoUser(db, name)),
+  )
+  const cid = 'demo'
+  const ids: string[] = []
+  for (const i of INSTRUCTIONS) {
+    const { id } = await lss.createInstruction(
+      head,
+      {
+        riskArea: i.riskArea,
+        title: i.title,
+        owner: i.owner,
+        aimAndPurpose: i.aim,
+        nationalReference: i.national,
+        localReference: i.local,
+        procedures: i.procedures,
+        supportingTools: [],
+        reviewDue: new Date(now.getTime() + (20 + ids.length * 30) * 86_400_000).toISOString().slice(0, 10),
+      },
+      cid,
+    )
+    ids.push(id)
+  }
+  const amend = (
+    index: number,
+    extra: string,
+    relatesTo: 'category-a' | 'restricted-status' | 'none',
+    pgdAgreement = false,
+  ) => {
+    const i = INSTRUCTIONS[index]
+    return lss.propose(
+      head,
+      {
+        instructionId: ids[index],
+        aimAndPurpose: i.aim,
+        nationalReference: i.national,
+        localReference: i.local,
+        procedures: `${i.procedures}\n${extra}`,
+        change: extra,
+        reasoning: 'Finds and intelligence over the last quarter show the current procedure leaves a gap.',
+        relatesTo,
+        pgdAgreement,
+      },
+      cid,
+    )
+  }
+  // Approved and published.
+  const approved = await amend(0, 'Contractors’ tools are checked against the tool list on entry and exit.', 'none')
+  await lss.decide(governor, approved.amendment.id, { decision: 'approve' }, cid)
+  // Rejected, with its reason.
+  const rejected = await amend(1, 'The drone response team is stood down at night.', 'none')
+  await lss.decide(
+    governor,
+    rejected.amendment.id,
+    { decision: 'reject', reason: 'Night-time drops are the main risk: keep the team on.' },
+    cid,
+  )
+  // Awaiting the Governor.
+  await amend(2, 'Visitors’ children’s clothing may be searched with the parent present.', 'none')
+  // Awaiting the PGD, after the Governor chose to agree it with them.
+  const withPgd = await amend(3, 'E-List prisoners are moved cell at least every 28 days.', 'none', true)
+  await lss.decide(governor, withPgd.amendment.id, { decision: 'approve' }, cid)
+  // Awaiting the Executive Director: Restricted Status outside the high security estate (LSS PF 4.15).
+  const rs = await amend(
+    4,
+    'Restricted Status prisoners on escort are handcuffed to two officers.',
+    'restricted-status',
+  )
+  await lss.decide(governor, rs.amendment.id, { decision: 'approve' }, cid)
+  // Withdrawn.
+  const withdrawn = await amend(5, 'Phones are sent for interrogation within a week.', 'none')
+  await lss.withdraw(head, withdrawn.amendment.id, cid)
+  // Approved through the whole route.
+  const full = await amend(8, 'The staff assaulter flag is reviewed monthly, not quarterly.', 'restricted-status', true)
+  await lss.decide(governor, full.amendment.id, { decision: 'approve' }, cid)
+  await lss.decide(pgd, full.amendment.id, { decision: 'approve' }, cid)
+  await lss.decide(ed, full.amendment.id, { decision: 'approve' }, cid)
+
+  // Staff awareness: some have read, some have not.
+  for (const id of ids.slice(0, 6)) await lss.acknowledge(analyst, id)
+
+  // A completed risk assessment and one in progress.
+  const first = await lss.startAssessment(head, { reason: 'annual' }, cid)
+  for (const item of [
+    { kind: 'contributor' as const, name: 'Hannah Hughes', department: 'Security' },
+    { kind: 'contributor' as const, name: 'Sam Rivers', department: 'Residential' },
+    { kind: 'contributor' as const, name: 'Dr Priya Nair', department: 'Healthcare' },
+    {
+      kind: 'finding' as const,
+      threatArea: 'conveyance',
+      component: 'physical',
+      finding: 'vulnerability' as const,
+      text: 'The perimeter fence behind the workshops has no netting, and three throw-overs were found there this year.',
+      evidence: ['Finds', 'Intelligence system'],
+    },
+    {
+      kind: 'finding' as const,
+      threatArea: 'illicit-communications',
+      component: 'intelligence',
+      finding: 'strength' as const,
+      text: 'Phone finds are exploited quickly: IMEIs are linked to nominals within 48 hours.',
+      evidence: ['Intelligence system'],
+    },
+    {
+      kind: 'finding' as const,
+      threatArea: 'violence-disorder',
+      component: 'dynamic',
+      finding: 'vulnerability' as const,
+      text: 'Staff turnover on C wing has weakened relationships with prisoners.',
+      evidence: ['Incidents', 'Safety statistics'],
+    },
+    {
+      kind: 'action' as const,
+      description: 'Install netting behind the workshops.',
+      owner: 'Head of Estates',
+      dueDate: new Date(now.getTime() + 60 * 86_400_000).toISOString().slice(0, 10),
+    },
+  ]) {
+    await lss.addToAssessment(head, first.ref, item, cid)
+  }
+  await lss.completeAssessment(
+    head,
+    first.ref,
+    'Conveyance over the workshop fence and staffing on C wing are the priorities for the year.',
+    cid,
+  )
+  const second = await lss.startAssessment(
+    head,
+    { reason: 'significant-change', reasonNote: 'A new houseblock opened.' },
+    cid,
+  )
+  await lss.addToAssessment(
+    head,
+    second.ref,
+    { kind: 'contributor', name: 'Hannah Hughes', department: 'Security' },
+    cid,
+  )
+  return ids.length
+}
