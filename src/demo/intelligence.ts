@@ -426,6 +426,8 @@ export async function insertReports(
               sanitisedVersion: 1,
               sanitisedText: draft.sanitisedText!,
               gradingScheme: draft.grading!.scheme,
+              gradingSource: draft.grading!.source,
+              gradingIntelligence: draft.grading!.intelligence,
               gradingHandling: draft.grading!.handling,
               handlingCheck: 'within-terms' as const,
               overrideReason: null,

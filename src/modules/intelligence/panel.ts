@@ -1,4 +1,5 @@
 import type { ProfilePanels } from '../people/panels.ts'
+import { ENTITY_TYPE_NAMES } from './entities.ts'
 import { gradingLabel, STATUS_NAMES, THREAT_AREA_NAMES } from './rules.ts'
 import type { IntelligenceService } from './service.ts'
 
@@ -18,6 +19,7 @@ export function registerIntelligencePanel(panels: ProfilePanels, intelligence: I
         template: 'modules/intelligence/views/panel.njk',
         data: {
           nominalRef: nominal.ref,
+          entityTypeNames: ENTITY_TYPE_NAMES,
           entities,
           reports: reports.map(report => ({
             ...report,

@@ -479,7 +479,7 @@ export async function network(db: Executor, viewer: Viewer, nominal: { id: strin
           kind: 'entity' as const,
           label: t.value,
           detail: t.type,
-          href: `/intelligence?entity=${encodeURIComponent(t.value)}`,
+          href: `/intelligence/search?entity=${encodeURIComponent(t.value)}`,
         },
       })),
     ]

@@ -69,6 +69,11 @@ const CHOICES = {
   scales: GRADING_SCALES,
 }
 
+/** Errors about people go to the field they came from: prison numbers, or typed names. */
+function nominalField(message: string) {
+  return /name/i.test(message) && !/prison number|reference/i.test(message) ? '#names' : '#prisonNumbers'
+}
+
 /** "2026-11-23T14:30" typed on the form is a time in Europe/London; the API sends ISO 8601 with an offset. */
 function londonLocalToIso(date: string, time: string): string {
   const guess = new Date(`${date}T${time}:00Z`)
@@ -217,12 +222,12 @@ export function intelligenceRoutes(deps: Deps) {
             item.href === '#occurredAt'
               ? '#occurredDate'
               : item.href.startsWith('#nominals')
-                ? '#prisonNumbers'
+                ? nominalField(item.text)
                 : item.href,
         }))
         if (errors.byField.occurredAt) errors.byField.occurredDate = errors.byField.occurredAt
         const nominalError = Object.entries(errors.byField).find(([field]) => field.startsWith('nominals'))
-        if (nominalError) errors.byField.prisonNumbers = nominalError[1]
+        if (nominalError) errors.byField[nominalField(nominalError[1].text).slice(1)] = nominalError[1]
         return reply.code(400).view(`${VIEWS}/submit.njk`, {
           values: { ...body, threatAreas: [body.threatAreas ?? []].flat() },
           errors,
@@ -471,10 +476,21 @@ export function intelligenceRoutes(deps: Deps) {
       async (request, reply) => {
         const { ref, id } = parseInput(refParams.extend({ id: z.uuid() }), request.params)
         const view = await intelligence.dissemination(request.user!, ref, id, cid(request))
+        const shared = view.dissemination
+        // The grade as it was when shared: a later re-grading does not rewrite what the recipient received.
+        const gradingAtSharing = {
+          scheme: shared.gradingScheme as '3x5x2' | '5x5x5',
+          source: shared.gradingSource,
+          intelligence: shared.gradingIntelligence,
+          handling: shared.gradingHandling,
+          conditions: view.report.grading?.conditions ?? null,
+        }
         return reply.view(`${VIEWS}/dissemination.njk`, {
           ...view,
-          gradingText: gradingLabel(view.report.grading),
+          report: { ...view.report, grading: gradingAtSharing },
+          gradingText: gradingLabel(gradingAtSharing),
           labels: LABELS,
+          choices: CHOICES,
         })
       },
     )
@@ -500,7 +516,13 @@ export function intelligenceRoutes(deps: Deps) {
         { id: nominal.id, ref: nominal.ref, label, establishmentCode: nominal.establishmentCode },
         cid(request),
       )
-      return reply.view(`${VIEWS}/network.njk`, { nominal, label, graph, graphJson: JSON.stringify(graph) })
+      return reply.view(`${VIEWS}/network.njk`, {
+        nominal,
+        label,
+        graph,
+        graphJson: JSON.stringify(graph),
+        labels: LABELS,
+      })
     })
 
     // ---- Settings: grading scheme and do-not-link list ----

@@ -2,7 +2,7 @@ import { type CurrentUser, visibleTo } from '../../platform/access/user.ts'
 import { type Actor, recordAudit } from '../../platform/audit/audit.ts'
 import type { Db, Executor } from '../../platform/db/database.ts'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/http/errors.ts'
-import { type EntityType, extractEntities, normaliseEntity } from './entities.ts'
+import { ENTITY_TYPES, type EntityType, extractEntities, normaliseEntity } from './entities.ts'
 import * as repo from './repository.ts'
 import {
   compartmentsFor,
@@ -648,6 +648,8 @@ export function intelligenceService(db: Db) {
               sanitisedVersion: versions[0].version,
               sanitisedText: versions[0].text,
               gradingScheme: grading!.scheme,
+              gradingSource: grading!.source,
+              gradingIntelligence: grading!.intelligence,
               gradingHandling: grading!.handling,
               handlingCheck: handlingCheckResult,
               overrideReason: handlingCheckResult === 'overridden' ? (input.overrideReason ?? null) : null,
@@ -690,6 +692,13 @@ export function intelligenceService(db: Db) {
 
     async search(user: CurrentUser, filters: repo.SearchFilters) {
       const readOriginal = user.can('intelligence:read-original')
+      if (filters.entity) {
+        // "07700 900123" finds the stored "+447700900123": try the value as each kind of entity.
+        const forms = ENTITY_TYPES.map(type => normaliseEntity(type, filters.entity!)).filter((v): v is string =>
+          Boolean(v),
+        )
+        filters = { ...filters, entity: forms[0] ?? filters.entity }
+      }
       return repo.searchReports(db, user, readOriginal, filters, SEARCH_PAGE_SIZE)
     },
 

@@ -313,6 +313,8 @@ export type IntelligenceDisseminationTable = {
   sanitisedVersion: number
   sanitisedText: string
   gradingScheme: string
+  gradingSource: string
+  gradingIntelligence: string
   gradingHandling: string
   handlingCheck: 'within-terms' | 'overridden'
   overrideReason: string | null

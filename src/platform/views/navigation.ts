@@ -18,7 +18,10 @@ export function createNavigation() {
         .map(item => ({
           text: item.text,
           href: item.href,
-          active: item.href === '/' ? currentPath === '/' : currentPath.startsWith(item.href),
+          active:
+            item.href === '/'
+              ? currentPath === '/'
+              : currentPath === item.href || currentPath.startsWith(`${item.href}/`),
         }))
     },
   }

@@ -142,6 +142,8 @@ create table intelligence_dissemination (
   sanitised_version integer not null,
   sanitised_text text not null,
   grading_scheme text not null,
+  grading_source text not null,
+  grading_intelligence text not null,
   grading_handling text not null,
   handling_check text not null check (handling_check in ('within-terms', 'overridden')),
   override_reason text,

@@ -5,6 +5,11 @@ const SUBJECT = '#1d70b8'
 const NEAR = '#0b0c0c'
 const FAR = '#505a5f'
 
+/** Names as NOMIS stores them (upper case) shown as people write them, as in the tables: the nameCase filter. */
+function nameCase(name) {
+  return name.toLowerCase().replace(/(^|[\s'-])([a-z])/g, (_, sep, letter) => sep + letter.toUpperCase())
+}
+
 /** Where a node leads: a person's profile, or a search for the reports carrying the entity. */
 function hrefOf(node) {
   return node.kind === 'entity' ? `/intelligence/search?entity=${encodeURIComponent(node.label)}` : node.href
@@ -12,7 +17,7 @@ function hrefOf(node) {
 
 function elementsOf(graph) {
   const nodes = graph.nodes.map(node => ({
-    data: { id: node.id, label: node.label, href: hrefOf(node) },
+    data: { id: node.id, label: node.kind === 'nominal' ? nameCase(node.label) : node.label, href: hrefOf(node) },
     classes: [node.kind, `depth-${node.depth}`],
   }))
   const edges = graph.edges.map((edge, index) => ({
@@ -38,7 +43,10 @@ const STYLE = [
   },
   { selector: 'node.nominal', style: { shape: 'ellipse' } },
   { selector: 'node.entity', style: { shape: 'round-rectangle', width: 26, height: 18 } },
-  { selector: 'node.depth-0', style: { 'background-color': SUBJECT, color: SUBJECT, 'font-weight': 'bold', width: 32, height: 32 } },
+  {
+    selector: 'node.depth-0',
+    style: { 'background-color': SUBJECT, color: SUBJECT, 'font-weight': 'bold', width: 32, height: 32 },
+  },
   { selector: 'node.depth-2', style: { 'background-color': FAR, color: FAR, opacity: 0.75 } },
   {
     selector: 'edge',

@@ -1,0 +1,282 @@
+import assert from 'node:assert/strict'
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test'
+import { importPrisoners } from '../../src/modules/people/imports.ts'
+import {
+  assertNoAxeViolations,
+  openBrowser,
+  screenshot,
+  signIn,
+  type TestBrowser,
+  type TestServer,
+  testServer,
+  visit,
+  watchForPageErrors,
+} from '../support/browser.ts'
+
+// The intelligence journey in Chromium: a member of staff reports, an analyst triages, grades, sanitises, links and
+// disseminates, and the head of security looks after the settings. axe (WCAG 2.2 AA) runs on every page on the way.
+
+let server: TestServer
+let browser: TestBrowser
+let pageErrors: string[]
+let ref = ''
+
+const IMPORTER = { userId: null, username: 'test', establishmentCode: null, correlationId: null }
+const prisoner = (fields: Record<string, unknown>) => ({
+  bookingId: 1,
+  dateOfBirth: '1985-05-05',
+  prisonId: 'MDI',
+  category: 'C',
+  alerts: [],
+  ...fields,
+})
+
+const REPORT_TEXT =
+  'Mohammed Hussain in cell B-2-014 keeps a phone, 07700 900123, in his kettle.\n' +
+  'He told James O’Neill that a car, AB12 CDE, will bring parcels to the visits car park on Saturday.'
+const SANITISED_TEXT = 'A prisoner on B wing is believed to hold a mobile phone.\nA vehicle may be used at visits.'
+
+before(async () => {
+  server = await testServer()
+  await importPrisoners(server.db, IMPORTER, {
+    fileName: 'intelligence-test.json',
+    records: [
+      prisoner({ prisonerNumber: 'A1234BC', firstName: 'MOHAMMED', lastName: 'HUSSAIN', cellLocation: 'B-2-014' }),
+      prisoner({ prisonerNumber: 'G4821KT', firstName: 'JAMES', lastName: "O'NEILL", cellLocation: 'B-2-015' }),
+    ],
+  })
+  browser = await openBrowser()
+  pageErrors = watchForPageErrors(browser.page)
+})
+after(async () => {
+  await browser?.close()
+  await server?.close()
+})
+beforeEach(async () => {
+  await browser.context.clearCookies()
+  pageErrors.length = 0
+})
+afterEach(() => {
+  assert.deepEqual(pageErrors, [], 'the browser reported errors: a blocked script, a missing asset or a script failure')
+})
+
+/** axe over the page as it is, and a screenshot to look at. */
+async function check(name: string) {
+  await screenshot(browser.page, `intelligence-${name}`)
+  await assertNoAxeViolations(browser.page, name)
+}
+
+/** The text of the first element a selector finds, trimmed. */
+async function textOf(selector: string) {
+  return ((await browser.page.locator(selector).first().textContent()) ?? '').trim()
+}
+
+/** The text of each link in the GOV.UK error summary. */
+async function errorLinks() {
+  const summary = browser.page.locator('.govuk-error-summary')
+  await summary.waitFor()
+  return (await summary.getByRole('link').allTextContents()).map(text => text.trim())
+}
+
+/** Submits a form by its button and waits for the page it leads to. */
+async function press(dataQa: string) {
+  await Promise.all([browser.page.waitForEvent('load'), browser.page.locator(`[data-qa=${dataQa}]`).first().click()])
+}
+
+describe('intelligence, from report to dissemination', () => {
+  it('a member of staff reports intelligence on a phone-sized screen', async () => {
+    const { page } = browser
+    await page.setViewportSize({ width: 375, height: 812 })
+    try {
+      await signIn(page, server.baseUrl, 'reporter')
+      await visit(page, server.baseUrl, '/intelligence/report')
+      await check('submit')
+
+      await press('submit-report')
+      assert.deepEqual(await errorLinks(), [
+        'Enter what you know',
+        'Enter when it happened',
+        'Select how you know this',
+        'Select at least one threat area',
+      ])
+      await check('submit-errors')
+      await page.getByRole('link', { name: 'Enter when it happened' }).click()
+      await page.locator('#occurredDate:focus').waitFor()
+
+      await page.getByLabel('What do you know?').fill(REPORT_TEXT)
+      await page.getByLabel('Date it happened').fill('2026-01-10')
+      await page.getByLabel('Time it happened (approximately)').fill('14:30')
+      await page.getByLabel('Where it happened (optional)').fill('B wing landing 2')
+      await page.getByRole('group', { name: 'How do you know this?' }).getByLabel('A prisoner told me').check()
+      await page.getByRole('group', { name: 'What is it about?' }).getByLabel('Conveyance').check()
+      await page.getByRole('group', { name: 'What is it about?' }).getByLabel('Illicit communications').check()
+      await page.getByRole('group', { name: 'Is it urgent?' }).getByLabel('Yes').check()
+      await page.getByLabel('Prison numbers of the people it concerns (optional)').fill('A1234BC')
+      await page.getByLabel('Other people, by name (optional)').fill('Tina Visitor')
+      await press('submit-report')
+
+      assert.equal(await textOf('h1'), 'Report submitted')
+      ref = await textOf('[data-qa=report-ref]')
+      assert.match(ref, /^IR-MDI-\d{4}-\d{6}$/)
+      await check('submitted')
+
+      await page.locator('[data-qa=your-reports]').click()
+      await page.waitForURL(url => url.pathname === '/intelligence/mine')
+      assert.match(await textOf('[data-qa=my-reports]'), new RegExp(ref))
+      await check('mine')
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 })
+    }
+  })
+
+  it('an analyst triages, grades, sanitises and links it', async () => {
+    const { page } = browser
+    await signIn(page, server.baseUrl, 'analyst')
+    await visit(page, server.baseUrl, '/intelligence/queue')
+    assert.match(await textOf('[data-qa=queue]'), new RegExp(`${ref}\\s*Urgent`))
+    await check('queue')
+
+    await page.locator('[data-qa=queue]').getByRole('link', { name: ref }).click()
+    await page.waitForURL(url => url.pathname === `/intelligence/reports/${ref}`)
+    assert.equal(await textOf('[data-qa=original-text]'), REPORT_TEXT)
+    assert.match(await textOf('[data-qa=people]'), /Mohammed Hussain[\s\S]*Tina Visitor/)
+    await check('report')
+
+    await press('start-assessment')
+    assert.match(await textOf('[role=alert]'), /Assessment started/)
+
+    await press('save-grading')
+    assert.deepEqual(await errorLinks(), [
+      'Select a source grade from the 3x5x2 scale',
+      'Select an intelligence grade from the 3x5x2 scale',
+      'Select a handling code from the 3x5x2 scale',
+    ])
+    await check('report-errors')
+    await page.getByRole('link', { name: 'Select a source grade from the 3x5x2 scale' }).click()
+    await page.locator('#source:focus').waitFor()
+
+    const grading = page.locator('[data-qa=grading-form]')
+    await grading.getByRole('group', { name: 'Source evaluation' }).getByLabel('1 — Reliable').check()
+    await grading
+      .getByRole('group', { name: 'Intelligence assessment' })
+      .getByLabel('B — Known indirectly to the source but corroborated')
+      .check()
+    await grading.getByRole('group', { name: 'Handling code' }).getByLabel('P — Lawful sharing permitted').check()
+    await press('save-grading')
+    assert.match(await textOf('[data-qa=report-summary]'), /3x5x2 1\/B\/P/)
+
+    await page.getByLabel('Write the sanitised version').fill(SANITISED_TEXT)
+    await press('save-sanitised')
+    assert.equal(await textOf('[data-qa=sanitised-text]'), SANITISED_TEXT)
+
+    await page.getByLabel('Prison number or reference').fill('G4821KT')
+    await page.getByRole('group', { name: 'Role in the report' }).getByLabel('Associate').check()
+    await press('link-person')
+    assert.match(await textOf('[data-qa=people]'), /James O'Neill[\s\S]*Associate/)
+
+    await page.getByRole('button', { name: 'Accept +447700900123' }).click()
+    await page.getByRole('alert').waitFor()
+    assert.match(await textOf('[data-qa=entities]'), /\+447700900123\s*07700 900123\s*Accepted/)
+    await check('report-graded')
+  })
+
+  it('the analyst disseminates the sanitised text, and the printable copy carries the grading', async () => {
+    const { page } = browser
+    await signIn(page, server.baseUrl, 'analyst')
+    await visit(page, server.baseUrl, `/intelligence/reports/${ref}`)
+    await page.locator('[data-qa=disseminate]').click()
+    await page.waitForURL(url => url.pathname.endsWith('/disseminate'))
+    assert.equal(await textOf('[data-qa=sanitised-text]'), SANITISED_TEXT)
+    await check('disseminate')
+
+    await press('record-dissemination')
+    assert.deepEqual(await errorLinks(), [
+      'Select who receives it',
+      'Enter the recipient’s name',
+      'Select the lawful purpose of the disclosure',
+    ])
+    await check('disseminate-errors')
+
+    await page.getByLabel('Police force or prison intelligence officer (PIO)').check()
+    await page.getByLabel('Name of the force, unit, establishment or officer').fill('West Yorkshire Police')
+    await page.getByLabel('The prevention, detection, investigation or prosecution of crime').check()
+    await press('record-dissemination')
+
+    assert.match(new URL(page.url()).pathname, new RegExp(`^/intelligence/reports/${ref}/disseminations/`))
+    for (const box of ['handling-top', 'handling-bottom']) {
+      assert.match(await textOf(`[data-qa=${box}]`), /Grading: 3x5x2 1\/B\/P/)
+    }
+    assert.equal(await textOf('[data-qa=disseminated-text]'), SANITISED_TEXT)
+    assert.doesNotMatch(await page.content(), /kettle/, 'the original words are never on the disseminated copy')
+    await check('dissemination')
+
+    await visit(page, server.baseUrl, `/intelligence/reports/${ref}`)
+    assert.match(await textOf('[data-qa=report-tags]'), /Disseminated/)
+    assert.match(await textOf('[data-qa=disseminations]'), /West Yorkshire Police/)
+  })
+
+  it('the network, search and profile show what links to the person', async () => {
+    const { page } = browser
+    await signIn(page, server.baseUrl, 'analyst')
+
+    await visit(page, server.baseUrl, '/intelligence/network/A1234BC')
+    assert.match(await textOf('[data-qa=network-depth-1]'), /James O'Neill[\s\S]*\+447700900123/)
+    await page.locator('[data-qa=network-chart] canvas').first().waitFor()
+    await check('network')
+
+    await visit(page, server.baseUrl, '/intelligence/search?q=kettle')
+    assert.equal(await textOf('[data-qa=result-count]'), '1 report')
+    assert.equal(await textOf('[data-qa=search-results] mark'), 'kettle')
+    await check('search')
+
+    await visit(page, server.baseUrl, '/people/A1234BC')
+    assert.match(await textOf('[data-qa=intelligence-panel]'), new RegExp(`${ref}[\\s\\S]*Subject[\\s\\S]*3x5x2 1/B/P`))
+    await check('profile')
+  })
+
+  it('someone who may not read the original words sees the sanitised version only', async () => {
+    const { page } = browser
+    await signIn(page, server.baseUrl, 'governor')
+    await visit(page, server.baseUrl, `/intelligence/reports/${ref}`)
+    assert.equal(await page.locator('[data-qa=original-text]').count(), 0)
+    assert.match(await textOf('[data-qa=original-withheld]'), /sanitised version only/)
+    assert.equal(await textOf('[data-qa=sanitised-text]'), SANITISED_TEXT)
+    await check('report-sanitised-only')
+  })
+
+  it('the head of security keeps the do-not-link list and sees who has read the report', async () => {
+    const { page } = browser
+    await signIn(page, server.baseUrl, 'head-of-security')
+    await visit(page, server.baseUrl, '/intelligence/settings')
+    await check('settings')
+
+    await page.getByLabel('Type').selectOption('phone')
+    await page.getByLabel('Value').fill('0808 800 1234')
+    await page.getByLabel('Reason').fill('Helpline')
+    await press('add-do-not-link')
+    assert.match(await textOf('[data-qa=do-not-link]'), /\+448088001234[\s\S]*Helpline/)
+    await check('settings-with-list')
+
+    await visit(page, server.baseUrl, `/intelligence/reports/${ref}/readers`)
+    assert.match(await textOf('[data-qa=readers]'), /analyst/)
+    await check('readers')
+  })
+
+  it('a report can be made with JavaScript turned off', async () => {
+    const noScript = await openBrowser({ javaScriptEnabled: false })
+    try {
+      const { page } = noScript
+      await signIn(page, server.baseUrl, 'reporter')
+      await visit(page, server.baseUrl, '/intelligence/report')
+      await page.getByLabel('What do you know?').fill('A visitor passed something to G4821KT at table 4.')
+      await page.getByLabel('Date it happened').fill('2026-01-11')
+      await page.getByLabel('Time it happened (approximately)').fill('10:00')
+      await page.getByLabel('I saw or heard it myself').check()
+      await page.getByLabel('Conveyance').check()
+      await page.locator('[data-qa=submit-report]').click()
+      await page.locator('[data-qa=report-ref]').waitFor()
+    } finally {
+      await noScript.close()
+    }
+  })
+})
