@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import fastifyFormbody from '@fastify/formbody'
+import fastifyMultipart from '@fastify/multipart'
 import Fastify, { type FastifyBaseLogger, type FastifyPluginAsync, type RouteOptions } from 'fastify'
 import type { Config } from './config.ts'
 import { intelligenceEvidence } from './modules/intelligence/evidence.ts'
@@ -13,6 +14,10 @@ import { flagEvidence } from './modules/people/evidence.ts'
 import { createProfilePanels } from './modules/people/panels.ts'
 import { peopleRoutes } from './modules/people/routes.ts'
 import { peopleService } from './modules/people/service.ts'
+import { socDeadlines } from './modules/soc/deadlines.ts'
+import { registerSocPanel } from './modules/soc/panel.ts'
+import { socRoutes } from './modules/soc/routes.ts'
+import { socService } from './modules/soc/service.ts'
 import { auditRoutes } from './platform/audit/routes.ts'
 import { authRoutes } from './platform/auth/routes.ts'
 import type { Db } from './platform/db/database.ts'
@@ -74,10 +79,16 @@ export async function buildApp({ config, db, logger, plugins = [] }: AppOptions)
   const profilePanels = createProfilePanels()
   const people = peopleService(db)
   const intelligence = intelligenceService(db)
+  const soc = socService(db)
   const lss = lssService(db, [intelligenceEvidence, flagEvidence])
 
   // Platform: views and assets, who you are and what you may do, errors.
   await app.register(fastifyFormbody)
+  // File uploads (prisoner and OCGM imports): fields arrive on the body, so the CSRF check sees them.
+  await app.register(fastifyMultipart, {
+    attachFieldsToBody: true,
+    limits: { fileSize: 100 * 1024 * 1024, files: 1, fields: 10 },
+  })
   await app.register(views, { production: config.production })
   await app.register(security, {
     db,
@@ -104,6 +115,9 @@ export async function buildApp({ config, db, logger, plugins = [] }: AppOptions)
   registerIntelligencePanel(profilePanels, intelligence)
   await app.register(lssRoutes({ lss, api, navigation }))
   deadlines.register(lssDeadlines)
+  await app.register(socRoutes({ soc, api, navigation }))
+  registerSocPanel(profilePanels)
+  deadlines.register(socDeadlines)
 
   app.get('/api/v1/openapi.json', { config: { public: true } }, async () => api.document({ version: config.version }))
 

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util'
 import { loadConfig } from '../config.ts'
 import { seedDemo } from '../demo/seed.ts'
 import { importPrisoners, parsePrisonerFile } from '../modules/people/imports.ts'
+import { socService } from '../modules/soc/service.ts'
 import { DEFAULT_SCOPE, isRole } from '../platform/access/roles.ts'
 import { type Actor, verifyAuditChain } from '../platform/audit/audit.ts'
 import { type DatabaseHandle, openDatabase } from '../platform/db/database.ts'
@@ -23,6 +24,7 @@ Commands:
               (--password-stdin | --password P)
   token create --username U --name LABEL      issue an API token and print it (shown once)
   import prisoners FILE.json       import prisoners in the HMPPS Prisoner Search shape (idempotent)
+  import ocgm FILE.csv             import the OCGM mapping and reconcile the OCG nominal flag (idempotent)
   verify-audit                     prove the audit chain is unbroken; exits 1 naming the first broken link
 
 Runs against DATABASE_URL, or the embedded database in DATA_DIR (default ./data).`
@@ -129,6 +131,31 @@ const commands: Record<string, Command> = {
     console.log(
       `${summary.records} records: ${summary.created} created, ${summary.updated} updated (${summary.transferred} moved), ` +
         `${summary.unchanged} unchanged, ${summary.rejected} rejected in ${((Date.now() - started) / 1000).toFixed(1)}s`,
+    )
+    return 0
+  },
+
+  async 'import ocgm'(database, args) {
+    const file = args[0]
+    if (!file) {
+      console.error('import ocgm needs a file: portcullis import ocgm FILE.csv')
+      return 2
+    }
+    const result = await socService(database.db).importOcgm(
+      CLI_ACTOR,
+      { fileName: path.basename(file), text: readFileSync(file, 'utf8') },
+      { onProgress: (done, total) => process.stderr.write(`\rmatched ${done} of ${total} members`) },
+    )
+    process.stderr.write('\n')
+    for (const row of result.rejected) console.log(`line ${row.line} rejected: ${row.reasons.join('; ')}`)
+    for (const row of result.unmatched)
+      console.log(
+        `line ${row.line} not matched (${row.group}): ${row.name ?? ''} ${row.prisonNumber ?? ''} ${row.pnc ?? ''}`.trim(),
+      )
+    console.log(`OCG nominal flag added: ${result.flagsAdded.join(', ') || 'none'}`)
+    console.log(`OCG nominal flag closed: ${result.flagsClosed.join(', ') || 'none'}`)
+    console.log(
+      `${result.rows} rows: ${result.matched} matched, ${result.unmatched.length} to resolve, ${result.rejected.length} rejected`,
     )
     return 0
   },

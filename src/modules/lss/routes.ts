@@ -187,14 +187,12 @@ export function lssRoutes(deps: { lss: LssService; api: Api; navigation: Navigat
         reply.flash('Instruction published')
         return reply.redirect(`/lss/instructions/${id}`, 303)
       } catch (error) {
-        return reply
-          .code(400)
-          .view(`${VIEWS}/instruction-new.njk`, {
-            values: request.body,
-            errors: formErrors(error),
-            labels: LABELS,
-            choices: CHOICES,
-          })
+        return reply.code(400).view(`${VIEWS}/instruction-new.njk`, {
+          values: request.body,
+          errors: formErrors(error),
+          labels: LABELS,
+          choices: CHOICES,
+        })
       }
     })
 
@@ -258,16 +256,14 @@ export function lssRoutes(deps: { lss: LssService; api: Api; navigation: Navigat
         return reply.redirect(`/lss/amendments/${view.amendment.ref}`, 303)
       } catch (error) {
         const view = await lss.instruction(request.user!, id)
-        return reply
-          .code(400)
-          .view(`${VIEWS}/amend.njk`, {
-            ...view,
-            current: view.versions[0],
-            values: request.body,
-            errors: formErrors(error),
-            labels: LABELS,
-            choices: CHOICES,
-          })
+        return reply.code(400).view(`${VIEWS}/amend.njk`, {
+          ...view,
+          current: view.versions[0],
+          values: request.body,
+          errors: formErrors(error),
+          labels: LABELS,
+          choices: CHOICES,
+        })
       }
     })
 
@@ -332,15 +328,13 @@ export function lssRoutes(deps: { lss: LssService; api: Api; navigation: Navigat
       try {
         filter = parseInput(logQuery, request.query)
       } catch (error) {
-        return reply
-          .code(400)
-          .view(`${VIEWS}/log.njk`, {
-            filter: request.query,
-            rows: [],
-            errors: formErrors(error),
-            labels: LABELS,
-            choices: CHOICES,
-          })
+        return reply.code(400).view(`${VIEWS}/log.njk`, {
+          filter: request.query,
+          rows: [],
+          errors: formErrors(error),
+          labels: LABELS,
+          choices: CHOICES,
+        })
       }
       const rows = await lss.log(request.user!, filter)
       if (filter.format === 'csv') {
@@ -377,13 +371,11 @@ export function lssRoutes(deps: { lss: LssService; api: Api; navigation: Navigat
         )
         return reply.redirect(`/lss/assessments/${ref}`, 303)
       } catch (error) {
-        return reply
-          .code(400)
-          .view(`${VIEWS}/assessments.njk`, {
-            ...(await lss.assessments(request.user!, request.user!.establishmentCode)),
-            values: request.body,
-            errors: formErrors(error),
-          })
+        return reply.code(400).view(`${VIEWS}/assessments.njk`, {
+          ...(await lss.assessments(request.user!, request.user!.establishmentCode)),
+          values: request.body,
+          errors: formErrors(error),
+        })
       }
     })
 
@@ -397,13 +389,11 @@ export function lssRoutes(deps: { lss: LssService; api: Api; navigation: Navigat
         reply.flash('Significant change recorded: a new risk assessment is now due')
         return reply.redirect('/lss/assessments', 303)
       } catch (error) {
-        return reply
-          .code(400)
-          .view(`${VIEWS}/assessments.njk`, {
-            ...(await lss.assessments(request.user!, request.user!.establishmentCode)),
-            values: request.body,
-            errors: formErrors(error),
-          })
+        return reply.code(400).view(`${VIEWS}/assessments.njk`, {
+          ...(await lss.assessments(request.user!, request.user!.establishmentCode)),
+          values: request.body,
+          errors: formErrors(error),
+        })
       }
     })
 
@@ -432,14 +422,12 @@ export function lssRoutes(deps: { lss: LssService; api: Api; navigation: Navigat
           reply.flash('Added to the assessment')
           return reply.redirect(`/lss/assessments/${ref}#${path}`, 303)
         } catch (error) {
-          return reply
-            .code(400)
-            .view(`${VIEWS}/assessment.njk`, {
-              ...(await assessmentView(request, ref)),
-              form: path,
-              values: request.body,
-              errors: formErrors(error),
-            })
+          return reply.code(400).view(`${VIEWS}/assessment.njk`, {
+            ...(await assessmentView(request, ref)),
+            form: path,
+            values: request.body,
+            errors: formErrors(error),
+          })
         }
       })
     }
@@ -451,14 +439,12 @@ export function lssRoutes(deps: { lss: LssService; api: Api; navigation: Navigat
         reply.flash('Risk assessment completed')
         return reply.redirect(`/lss/assessments/${ref}`, 303)
       } catch (error) {
-        return reply
-          .code(400)
-          .view(`${VIEWS}/assessment.njk`, {
-            ...(await assessmentView(request, ref)),
-            form: 'complete',
-            values: request.body,
-            errors: formErrors(error),
-          })
+        return reply.code(400).view(`${VIEWS}/assessment.njk`, {
+          ...(await assessmentView(request, ref)),
+          form: 'complete',
+          values: request.body,
+          errors: formErrors(error),
+        })
       }
     })
 
@@ -525,12 +511,10 @@ export function lssRoutes(deps: { lss: LssService; api: Api; navigation: Navigat
         reply.flash('Statement signed')
         return reply.redirect(`/lss/assurance/${id}`, 303)
       } catch (error) {
-        return reply
-          .code(400)
-          .view(`${VIEWS}/statement.njk`, {
-            statement: await lss.statement(request.user!, id),
-            errors: formErrors(error),
-          })
+        return reply.code(400).view(`${VIEWS}/statement.njk`, {
+          statement: await lss.statement(request.user!, id),
+          errors: formErrors(error),
+        })
       }
     })
 

@@ -1,4 +1,3 @@
-import fastifyMultipart from '@fastify/multipart'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { CurrentUser } from '../../platform/access/user.ts'
@@ -36,7 +35,6 @@ const today = () => londonToday(new Date())
 const refParams = z.object({ ref: z.string().trim().toUpperCase().max(20) })
 const alertParams = z.object({ id: z.uuid({ error: 'Flag not found' }) })
 const prisonerParams = z.object({ prisonNumber })
-const MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 
 const apiAlert = z.object({
   id: z.string(),
@@ -95,11 +93,6 @@ export function peopleRoutes(deps: Deps) {
   const correlation = (request: FastifyRequest) => request.id
 
   return async (app: FastifyInstance) => {
-    await app.register(fastifyMultipart, {
-      attachFieldsToBody: true,
-      limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 5 },
-    })
-
     app.get('/people', { config: { permission: 'people:read' } }, async (request, reply) => {
       const user = request.user!
       const establishments = await people.establishments(user)

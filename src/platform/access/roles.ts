@@ -94,6 +94,11 @@ export const PERMISSIONS = [
   'lss:manage',
   'lss:assess',
   'lss:assure',
+  'soc:read',
+  'soc:nominate',
+  'soc:trigger',
+  'soc:case',
+  'soc:manage',
 ] as const
 export type Permission = (typeof PERMISSIONS)[number]
 
@@ -105,6 +110,9 @@ const READER: readonly Permission[] = [...STAFF, 'intelligence:read']
 // The security department: assess, grade, sanitise, link and share.
 const SECURITY: readonly Permission[] = [
   ...READER,
+  'soc:read',
+  'soc:nominate',
+  'soc:trigger',
   'people:manage',
   'flags:manage',
   'intelligence:read-original',
@@ -126,9 +134,12 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'intelligence:override-handling',
     'intelligence:configure',
     'intelligence:view-readers',
+    // Band 2 is managed locally (SOC PF 4.61): the head of security keeps its plans.
+    'soc:case',
   ],
   governor: [
     ...READER,
+    'soc:read',
     'people:protected-characteristics',
     'lss:propose',
     'lss:decide',
@@ -136,9 +147,18 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'lss:assess',
     'lss:assure',
   ],
-  pgd: [...READER, 'lss:decide', 'lss:assure'],
-  'ed-security': [...READER, 'lss:decide'],
-  socu: [...READER, 'people:protected-characteristics'],
+  pgd: [...READER, 'soc:read', 'lss:decide', 'lss:assure'],
+  'ed-security': [...READER, 'soc:read', 'lss:decide'],
+  // SOCU owns Band 1 plans, convenes the cohort meetings, moderates disruptions and takes the dip samples.
+  socu: [
+    ...READER,
+    'people:protected-characteristics',
+    'soc:read',
+    'soc:nominate',
+    'soc:trigger',
+    'soc:case',
+    'soc:manage',
+  ],
   'counter-corruption': [...SECURITY],
   'authorising-officer': [...STAFF],
   // A police officer sees what is disseminated to them, not the prison's records; they may pass information in.
@@ -151,6 +171,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'intelligence:read-original',
     'intelligence:view-readers',
     'lss:read',
+    'soc:read',
     'audit:read',
     'people:protected-characteristics',
   ],

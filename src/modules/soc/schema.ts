@@ -1,0 +1,124 @@
+import { z } from 'zod'
+import { prisonNumber } from '../people/schema.ts'
+import {
+  BANDING_CRITERIA,
+  DECISIONS,
+  DISRUPTION_IMPACTS,
+  MODERATION_DECISIONS,
+  NOMINATED_BY,
+  TACTICS,
+  TRIGGER_CODES,
+} from './rules.ts'
+import { CHARACTERISTICS } from './service.ts'
+
+const blank = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value)
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blank, schema.optional())
+const asList = (value: unknown) => (value === undefined || value === '' ? [] : Array.isArray(value) ? value : [value])
+const text = (label: string, max = 5000) =>
+  z
+    .string({ error: `Enter the ${label}` })
+    .trim()
+    .min(1, `Enter the ${label}`)
+    .max(max, `The ${label} must be ${max.toLocaleString('en-GB')} characters or fewer`)
+const day = (label: string) => z.iso.date({ error: `Enter a real ${label}, like 2026-11-23` })
+
+export const nominationSchema = z.object({
+  prisonerNumber: prisonNumber,
+  nominatedByType: z.enum(NOMINATED_BY, { error: 'Select who is nominating' }),
+  nominatorName: text('name of the person or team nominating', 200),
+  rationale: text('rationale for the nomination'),
+  criteria: z
+    .preprocess(
+      asList,
+      z.array(
+        z.enum(BANDING_CRITERIA.map(c => c.code) as [string, ...string[]], { error: 'Select criteria from the list' }),
+      ),
+    )
+    .default([]),
+})
+
+export const meetingSchema = z.object({
+  kind: z.enum(['cohort-selection', 'case-management', 'band-2-review'], { error: 'Select the kind of meeting' }),
+  heldOn: day('meeting date'),
+  attendees: z.preprocess(
+    value =>
+      typeof value === 'string'
+        ? value
+            .split(/\r?\n|,/)
+            .map(s => s.trim())
+            .filter(Boolean)
+        : value,
+    z.array(z.string().max(200)).min(2, 'Enter at least two attendees, one per line'),
+  ),
+  notes: optional(z.string().trim().max(10_000)),
+  establishmentCode: optional(
+    z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z]{3}$/, 'Select a prison'),
+  ),
+})
+
+export const decisionSchema = z.object({
+  prisonerNumber: prisonNumber,
+  decision: z.enum(DECISIONS, { error: 'Select the decision' }),
+  reason: optional(z.string().trim().max(5000)),
+})
+
+export const reviewSchema = z.object({
+  reviewedOn: day('review date'),
+  outcome: z.enum(['remain', 'change-band', 'de-select'], { error: 'Select the outcome of the review' }),
+  notes: optional(z.string().trim().max(5000)),
+})
+
+export const actionSchema = z.object({
+  description: text('action', 2000),
+  owner: text('owner', 200),
+  dueDate: day('due date'),
+  tactic: z.enum(TACTICS, { error: 'Select the tactic' }),
+})
+
+export const actionStatusSchema = z.object({
+  status: z.enum(['open', 'done', 'cancelled'], { error: 'Select a status' }),
+})
+
+export const triggerSchema = z.object({
+  code: z.enum(TRIGGER_CODES as [string, ...string[]], { error: 'Select the trigger point' }),
+  occurredOn: day('date it happened'),
+  details: text('details', 2000),
+})
+
+export const disruptionSchema = z.object({
+  prisonerNumber: optional(prisonNumber),
+  groupRef: optional(z.string().trim().max(50)),
+  occurredOn: day('date of the disruption'),
+  what: text('description of what was done', 5000),
+  impact: z.enum(DISRUPTION_IMPACTS, { error: 'Select the impact: major, moderate or minor' }),
+})
+
+export const moderationSchema = z.object({
+  moderation: z.enum(MODERATION_DECISIONS.filter(m => m !== 'pending') as [string, ...string[]], {
+    error: 'Select the panel’s decision',
+  }),
+  moderatedImpact: optional(z.enum(DISRUPTION_IMPACTS)),
+  notes: optional(z.string().trim().max(5000)),
+})
+
+export const dipSampleSchema = z.object({
+  scope: z.string({ error: 'Select the prison or region' }).trim().min(1, 'Select the prison or region').max(100),
+  characteristic: z.enum(CHARACTERISTICS, { error: 'Select a protected characteristic' }),
+  correctiveAction: optional(z.string().trim().max(5000)),
+})
+
+export const visitSchema = z.object({
+  establishmentCode: z
+    .string({ error: 'Select the prison' })
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z]{3}$/, 'Select the prison'),
+  visitedOn: day('visit date'),
+  findings: text('findings', 10_000),
+})
+
+export const resolveSchema = z.object({ prisonerNumber: prisonNumber })
