@@ -1,10 +1,12 @@
 import { lssService } from '../modules/lss/service.ts'
+import { socService } from '../modules/soc/service.ts'
 import { recordAudit, SYSTEM_ACTOR } from '../platform/audit/audit.ts'
 import { hashPassword } from '../platform/auth/passwords.ts'
 import type { Db } from '../platform/db/database.ts'
 import { seedDemoIntelligence } from './intelligence.ts'
 import { seedDemoLss } from './lss.ts'
 import { seedDemoPeople } from './people.ts'
+import { seedDemoSoc } from './soc.ts'
 import { DEMO_USERS, FIRST_ESTABLISHMENT } from './users.ts'
 
 /**
@@ -43,6 +45,13 @@ export async function seedDemo(
     const instructions = await seedDemoLss(db, lssService(db))
     log(`created a Local Security Strategy of ${instructions} instructions at ${FIRST_ESTABLISHMENT}`)
     created = true
+  }
+  if (options.people !== false && !(await db.selectFrom('socNominal').select('id').limit(1).executeTakeFirst())) {
+    const nominals = await seedDemoSoc(db, socService(db), demo)
+    if (nominals > 0) {
+      log(`created ${nominals} demo SOC nominals with their groups, plans and triggers`)
+      created = true
+    }
   }
   return created
 }
