@@ -1,6 +1,6 @@
 import type { UserRecord } from '../access/user.ts'
 import { type Actor, recordAudit } from '../audit/audit.ts'
-import type { Db } from '../db/database.ts'
+import type { Db, Executor } from '../db/database.ts'
 import { verifyPassword } from './passwords.ts'
 import { newSecret, sha256 } from './tokens.ts'
 
@@ -78,19 +78,11 @@ export async function signInWithPassword(
       )
       return { outcome: locked ? 'locked' : 'invalid' } as const
     }
-    const token = newSecret()
-    await trx
-      .insertInto('userSession')
-      .values({
-        id: sha256(token),
-        userId: user.id,
-        authMethod: 'password',
-        createdAt: now,
-        lastSeenAt: now,
-        ip: attempt.ip,
-        userAgent: attempt.userAgent?.slice(0, 300) ?? null,
-      })
-      .execute()
+    const token = await startSession(
+      trx,
+      { userId: user.id, method: 'password', ip: attempt.ip, userAgent: attempt.userAgent },
+      now,
+    )
     await recordAudit(
       trx,
       actor,
@@ -100,6 +92,32 @@ export async function signInWithPassword(
     const { passwordHash: _hash, active: _active, ...record } = user
     return { outcome: 'signed-in', token, user: record } as const
   })
+}
+
+/**
+ * Opens a session for a user whose identity has been proven, and returns the token for the cookie. Password sign-in
+ * uses it; single sign-on (OIDC: HMPPS Auth, Entra ID) will call it from its callback after matching the provider's
+ * issuer and subject to app_user.external_issuer/external_subject. Nothing else about sessions changes.
+ */
+export async function startSession(
+  trx: Executor,
+  session: { userId: string; method: 'password' | 'oidc'; ip: string | null; userAgent: string | null },
+  now = new Date(),
+): Promise<string> {
+  const token = newSecret()
+  await trx
+    .insertInto('userSession')
+    .values({
+      id: sha256(token),
+      userId: session.userId,
+      authMethod: session.method,
+      createdAt: now,
+      lastSeenAt: now,
+      ip: session.ip,
+      userAgent: session.userAgent?.slice(0, 300) ?? null,
+    })
+    .execute()
+  return token
 }
 
 export type SessionLookup =
