@@ -3,7 +3,7 @@ import type { Db, Executor } from '../../platform/db/database.ts'
 import { londonToday } from '../../platform/deadlines/deadlines.ts'
 import { alertIsActive, isSecurityCategory, normaliseCro, normalisePnc } from './rules.ts'
 import { type PrisonerSearchRecord, prisonerSearchRecord } from './schema.ts'
-import { insertAlert } from './service.ts'
+import { closeAlert, insertAlert } from './service.ts'
 
 // Import of prisoners in the HMPPS Prisoner Search shape: idempotent, one transaction per batch, malformed
 // records rejected with their reasons and the rest imported.
@@ -332,22 +332,7 @@ export async function importPrisoners(
         for (const alert of importedAlerts) {
           const version = latest(alert.id)
           if (alertIsActive(version, today) && !activeCodes.has(alert.alertCode)) {
-            await trx
-              .insertInto('peopleAlertVersion')
-              .values({
-                alertId: alert.id,
-                version: version.version + 1,
-                change: 'closed',
-                description: version.description,
-                authorisedBy: version.authorisedBy,
-                activeFrom: version.activeFrom,
-                // biome-ignore lint/complexity/useMathMinMax: ISO dates, compared as strings
-                activeTo: today < version.activeFrom ? version.activeFrom : today,
-                comment: 'No longer active in NOMIS',
-                changedBy: actor.username,
-                changedAt: now,
-              })
-              .execute()
+            await closeAlert(trx, version, actor.username, 'No longer active in NOMIS', today, now)
             changedHere = true
           }
         }

@@ -415,3 +415,72 @@ export async function insertAlert(
     .execute()
   return created.id
 }
+
+export type AlertVersion = {
+  alertId: string
+  version: number
+  description: string | null
+  authorisedBy: string | null
+  activeFrom: string
+  activeTo: string | null
+}
+
+/** Closes a flag today (or on its first day, if that is later) as a new version; the earlier ones stay. */
+export async function closeAlert(
+  trx: Executor,
+  latest: AlertVersion,
+  by: string,
+  comment: string,
+  today: string,
+  now: Date,
+) {
+  await trx
+    .insertInto('peopleAlertVersion')
+    .values({
+      alertId: latest.alertId,
+      version: latest.version + 1,
+      change: 'closed',
+      description: latest.description,
+      authorisedBy: latest.authorisedBy,
+      activeFrom: latest.activeFrom,
+      // biome-ignore lint/complexity/useMathMinMax: ISO dates, compared as strings
+      activeTo: today < latest.activeFrom ? latest.activeFrom : today,
+      comment,
+      changedBy: by,
+      changedAt: now,
+    })
+    .execute()
+}
+
+/** Every flag of one code that is active today, with its latest version and whose it is. */
+export async function activeAlertsWithCode(trx: Executor, alertCode: string, today: string) {
+  const rows = await trx
+    .selectFrom('peopleAlert as a')
+    .innerJoinLateral(
+      eb =>
+        eb
+          .selectFrom('peopleAlertVersion as v')
+          .selectAll('v')
+          .whereRef('v.alertId', '=', 'a.id')
+          .orderBy('v.version', 'desc')
+          .limit(1)
+          .as('v'),
+      join => join.onTrue(),
+    )
+    .innerJoin('peopleNominal as n', 'n.id', 'a.nominalId')
+    .select([
+      'a.id',
+      'a.nominalId',
+      'a.source',
+      'n.ref',
+      'v.alertId',
+      'v.version',
+      'v.activeFrom',
+      'v.activeTo',
+      'v.description',
+      'v.authorisedBy',
+    ])
+    .where('a.alertCode', '=', alertCode)
+    .execute()
+  return rows.filter(row => alertIsActive(row, today))
+}

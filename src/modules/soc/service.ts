@@ -6,7 +6,7 @@ import { londonToday } from '../../platform/deadlines/deadlines.ts'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/http/errors.ts'
 import { csvObjects } from '../../platform/imports/csv.ts'
 import { normalisePnc, PRISON_NUMBER } from '../people/rules.ts'
-import { insertAlert } from '../people/service.ts'
+import { activeAlertsWithCode, closeAlert, insertAlert } from '../people/service.ts'
 import {
   type Band,
   bandOf,
@@ -1161,34 +1161,7 @@ async function reconcileFlags(trx: Executor, actor: Actor, today: string, now: D
     .where('n.inCustody', '=', true)
     .distinct()
     .execute()
-  const current = await trx
-    .selectFrom('peopleAlert as a')
-    .innerJoinLateral(
-      eb =>
-        eb
-          .selectFrom('peopleAlertVersion as v')
-          .selectAll('v')
-          .whereRef('v.alertId', '=', 'a.id')
-          .orderBy('v.version', 'desc')
-          .limit(1)
-          .as('v'),
-      join => join.onTrue(),
-    )
-    .innerJoin('peopleNominal as n', 'n.id', 'a.nominalId')
-    .select([
-      'a.id',
-      'a.nominalId',
-      'a.source',
-      'n.ref',
-      'v.version',
-      'v.activeFrom',
-      'v.activeTo',
-      'v.description',
-      'v.authorisedBy',
-    ])
-    .where('a.alertCode', '=', OCGM_FLAG)
-    .execute()
-  const active = current.filter(a => a.activeFrom <= today && (a.activeTo === null || a.activeTo > today))
+  const active = await activeAlertsWithCode(trx, OCGM_FLAG, today)
   const added: string[] = []
   const closed: string[] = []
   const mappedIds = new Set(mapped.map(m => m.id))
@@ -1210,21 +1183,7 @@ async function reconcileFlags(trx: Executor, actor: Actor, today: string, now: D
   }
   for (const alert of active) {
     if (alert.source !== 'ocgm' || mappedIds.has(alert.nominalId)) continue
-    await trx
-      .insertInto('peopleAlertVersion')
-      .values({
-        alertId: alert.id,
-        version: alert.version + 1,
-        change: 'closed',
-        description: alert.description,
-        authorisedBy: alert.authorisedBy,
-        activeFrom: alert.activeFrom,
-        activeTo: today < alert.activeFrom ? alert.activeFrom : today,
-        comment: 'No longer mapped on OCGM (SOC PF 4.8)',
-        changedBy: actor.username,
-        changedAt: now,
-      })
-      .execute()
+    await closeAlert(trx, alert, actor.username, 'No longer mapped on OCGM (SOC PF 4.8)', today, now)
     closed.push(alert.ref)
   }
   return { added, closed }
