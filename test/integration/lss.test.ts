@@ -326,7 +326,7 @@ describe('risk assessment and assurance', () => {
     const asPgd = await governor.post(`${statement}/sign`, { role: 'pgd' }, statement)
     assert.equal(asPgd.statusCode, 400)
     assert.match(asPgd.body, /Only a prison group director/)
-    const doubleHat = await t.signIn('double-hat')
+    const doubleHat = await t.signIn('double-hat', 'a-long-enough-password')
     // Someone holding both roles still cannot be the second signatory after signing as the first: here the Governor
     // signed, so double-hat may sign as PGD; but the same person could not sign both.
     const pgd = await t.signIn('pgd')

@@ -154,7 +154,11 @@ export function watchForPageErrors(page: Page) {
     }
   })
   page.on('requestfailed', request => {
-    if (request.resourceType() !== 'document') errors.push(`asset: ${request.failure()?.errorText} ${request.url()}`)
+    // Chromium fetches the web app manifest after the load event; moving to the next page cancels it, harmlessly.
+    const cancelledManifest =
+      request.failure()?.errorText === 'net::ERR_ABORTED' && request.url().endsWith('/assets/manifest.json')
+    if (request.resourceType() !== 'document' && !cancelledManifest)
+      errors.push(`asset: ${request.failure()?.errorText} ${request.url()}`)
   })
   return errors
 }

@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import PDFDocument from 'pdfkit'
 import { z } from 'zod'
+import { londonToday } from '../../platform/deadlines/deadlines.ts'
 import type { Api } from '../../platform/http/api.ts'
-import { parseInput, ValidationError } from '../../platform/http/errors.ts'
+import { ForbiddenError, parseInput, ValidationError } from '../../platform/http/errors.ts'
 import { formErrors } from '../../platform/http/forms.ts'
 import type { Navigation } from '../../platform/views/navigation.ts'
 import {
@@ -12,6 +13,7 @@ import {
   APPROVER_NAMES,
   APPROVER_ROLES,
   ASSURANCE_LEVELS,
+  assessmentSupportsAssurance,
   COMPONENT_NAMES,
   COMPONENTS,
   EVIDENCE_SOURCES,
@@ -148,6 +150,7 @@ export function lssRoutes(deps: { lss: LssService; api: Api; navigation: Navigat
         })),
         unread: strategy.instructions.filter(i => !i.acknowledgedAt).length,
         awaiting: await lss.awaiting(request.user!),
+        canEdit: await lss.canEdit(request.user!, strategy.establishment.code),
         labels: LABELS,
       })
     })
@@ -173,9 +176,10 @@ export function lssRoutes(deps: { lss: LssService; api: Api; navigation: Navigat
         .send(pdf)
     })
 
-    app.get('/lss/instructions/new', read, async (_request, reply) =>
-      reply.view(`${VIEWS}/instruction-new.njk`, { values: {}, labels: LABELS, choices: CHOICES }),
-    )
+    app.get('/lss/instructions/new', read, async (request, reply) => {
+      if (!(await lss.canEdit(request.user!, request.user!.establishmentCode))) throw new ForbiddenError()
+      return reply.view(`${VIEWS}/instruction-new.njk`, { values: {}, labels: LABELS, choices: CHOICES })
+    })
 
     app.post('/lss/instructions/new', read, async (request, reply) => {
       try {
@@ -238,6 +242,7 @@ export function lssRoutes(deps: { lss: LssService; api: Api; navigation: Navigat
     app.get('/lss/instructions/:id/amend', read, async (request, reply) => {
       const { id } = parseInput(idParams, request.params)
       const view = await lss.instruction(request.user!, id)
+      if (!view.canEdit) throw new ForbiddenError()
       return reply.view(`${VIEWS}/amend.njk`, {
         ...view,
         current: view.versions[0],
@@ -468,7 +473,7 @@ export function lssRoutes(deps: { lss: LssService; api: Api; navigation: Navigat
       const establishmentCode = home(request)
       return reply.view(`${VIEWS}/assurance.njk`, {
         statements: await lss.statements(request.user!, establishmentCode),
-        lastAssessment: await lss.lastCompletedAssessment(establishmentCode),
+        ...(await assessmentCurrency(establishmentCode)),
         establishmentCode,
         values: {},
         choices: CHOICES,
@@ -490,7 +495,7 @@ export function lssRoutes(deps: { lss: LssService; api: Api; navigation: Navigat
         const safeCode = request.user!.inScope(establishmentCode) ? establishmentCode : request.user!.establishmentCode
         return reply.code(400).view(`${VIEWS}/assurance.njk`, {
           statements: await lss.statements(request.user!, safeCode),
-          lastAssessment: await lss.lastCompletedAssessment(safeCode),
+          ...(await assessmentCurrency(safeCode)),
           establishmentCode: safeCode,
           values: request.body,
           errors: formErrors(error),
@@ -518,6 +523,13 @@ export function lssRoutes(deps: { lss: LssService; api: Api; navigation: Navigat
       }
     })
 
+    /** The last completed assessment, and whether it is recent enough to support a statement (LSS PF 4.21). */
+    async function assessmentCurrency(establishmentCode: string) {
+      const lastAssessment = await lss.lastCompletedAssessment(establishmentCode)
+      const lastDay = lastAssessment?.completedAt ? londonToday(lastAssessment.completedAt) : null
+      return { lastAssessment, assessmentCurrent: assessmentSupportsAssurance(lastDay, londonToday(new Date())) }
+    }
+
     // ---- Settings ----
 
     app.get('/lss/settings', { config: { permission: 'lss:manage' } }, async (request, reply) =>
@@ -530,9 +542,12 @@ export function lssRoutes(deps: { lss: LssService; api: Api; navigation: Navigat
     app.post('/lss/settings', { config: { permission: 'lss:manage' } }, async (request, reply) => {
       const body = (request.body ?? {}) as Record<string, unknown>
       try {
-        if (typeof body.editor === 'string' && body.editor.trim()) {
-          await lss.nominateEditor(request.user!, body.editor.trim(), cid(request))
-          reply.flash(`${body.editor.trim()} can now edit the LSS`)
+        // Two forms post here: the editor form always sends an "editor" field, the PGD form never does.
+        if ('editor' in body) {
+          const editor = typeof body.editor === 'string' ? body.editor.trim() : ''
+          if (!editor) throw ValidationError.field('editor', 'Enter the username of the person to nominate')
+          await lss.nominateEditor(request.user!, editor, cid(request))
+          reply.flash(`${editor} can now edit the LSS`)
         } else {
           await lss.setPgdRequired(request.user!, body.pgdRequired === 'yes', cid(request))
           reply.flash('Setting saved')

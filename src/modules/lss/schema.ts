@@ -33,7 +33,7 @@ export const instructionSchema = instructionTextSchema.extend({
   riskArea: z.enum(RISK_AREAS, { error: 'Select the risk area' }),
   title: longText('title', 200),
   owner: longText('owner (the functional head responsible)', 200),
-  nationalPolicyUrl: optional(z.url({ error: 'Enter a full web address, like https://…' })),
+  nationalPolicyUrl: optional(z.url({ protocol: /^https?$/, error: 'Enter a full web address starting https://' })),
   reviewDue: optional(z.iso.date({ error: 'Enter a real review date, like 2027-11-23' })),
   supportingTools: z
     .preprocess(
@@ -43,15 +43,21 @@ export const instructionSchema = instructionTextSchema.extend({
               .split(/\r?\n/)
               .map(line => line.trim())
               .filter(Boolean)
-              .map(parseTool)
           : (value ?? []),
-      z.array(
-        z.object({
-          title: z.string().min(1).max(200),
-          url: z.url({ error: 'Each supporting tool needs a full web address' }),
-        }),
-      ),
+      z.array(z.union([z.string(), z.object({ title: z.string(), url: z.string() })])),
     )
+    .transform((items, ctx) => {
+      const tools = items.map(item => (typeof item === 'string' ? parseTool(item) : item))
+      tools.forEach((tool, index) => {
+        if (!tool.title.trim() || tool.title.length > 200 || !/^https?:\/\/\S+$/.test(tool.url)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `Supporting tool ${index + 1}: write “Title | https://…”, with a title and a full web address`,
+          })
+        }
+      })
+      return tools
+    })
     .default([]),
 })
 
@@ -116,7 +122,7 @@ export const findingSchema = z.object({
 export const evidenceSchema = z.object({
   source: z.enum(EVIDENCE_SOURCES, { error: 'Select the source of the evidence' }),
   title: longText('document title', 200),
-  link: optional(z.url({ error: 'Enter a full web address, like https://…' })),
+  link: optional(z.url({ protocol: /^https?$/, error: 'Enter a full web address starting https://' })),
 })
 
 export const contributorSchema = z.object({

@@ -1135,7 +1135,7 @@ export function lssService(db: Db, evidenceSources: readonly EvidenceSource[] = 
           .where('username', '=', username.toLowerCase())
           .executeTakeFirst()
         if (!person || person.establishmentCode !== user.establishmentCode)
-          throw ValidationError.field('username', 'Enter the username of someone at your establishment')
+          throw ValidationError.field('editor', 'Enter the username of someone at your establishment')
         await trx
           .insertInto('lssEditor')
           .values({
@@ -1153,6 +1153,11 @@ export function lssService(db: Db, evidenceSources: readonly EvidenceSource[] = 
           now,
         )
       })
+    },
+
+    /** Whether the user may add instructions and propose amendments here: the LSS owner or a nominated editor. */
+    canEdit(user: CurrentUser, establishmentCode: string) {
+      return mayEdit(db, user, establishmentCode)
     },
 
     settings(establishmentCode: string) {
