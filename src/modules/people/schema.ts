@@ -11,6 +11,7 @@ export const prisonNumber = z
   .string({ error: 'Enter a prison number, like A1234BC' })
   .trim()
   .toUpperCase()
+  .min(1, 'Enter a prison number, like A1234BC')
   .regex(PRISON_NUMBER, 'Enter a prison number in the correct format, like A1234BC')
 
 const pnc = z.string().transform((value, ctx) => {

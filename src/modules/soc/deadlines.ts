@@ -1,7 +1,7 @@
 import type { CurrentUser } from '../../platform/access/user.ts'
 import type { Db } from '../../platform/db/database.ts'
 import { addDays, type DeadlineItem, type DeadlineSource, londonToday } from '../../platform/deadlines/deadlines.ts'
-import { assuranceVisitDue, dipSampleDue } from './rules.ts'
+import { assuranceVisitDue, COMMUNITY_TRIGGERS, CUSTODY_TRIGGERS, dipSampleDue } from './rules.ts'
 import { socService } from './service.ts'
 
 const CLOCK_TITLES = {
@@ -33,7 +33,7 @@ export const socDeadlines: DeadlineSource = {
     if (user.can('soc:manage')) {
       for (const trigger of await soc.workList(user)) {
         items.push({
-          title: `Trigger point for Band ${trigger.band} ${trigger.firstName} ${trigger.lastName}: ${trigger.code}`,
+          title: `Trigger point for Band ${trigger.band} ${trigger.firstName} ${trigger.lastName}: ${triggerText(trigger.code)}`,
           dueDate: addDays(trigger.occurredOn, 2),
           href: `/soc/nominals/${trigger.prisonerNumber}`,
           source: 'SOC',
@@ -60,4 +60,8 @@ export const socDeadlines: DeadlineSource = {
     }
     return items
   },
+}
+
+function triggerText(code: string) {
+  return [...CUSTODY_TRIGGERS, ...COMMUNITY_TRIGGERS].find(t => t.code === code)?.text.toLowerCase() ?? code
 }

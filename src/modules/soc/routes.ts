@@ -111,6 +111,11 @@ export function socRoutes(deps: { soc: SocService; api: Api; navigation: Navigat
       return reply.redirect(`/soc/nominals/${prisonerNumber}`, 303)
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error
+      // Someone outside the cohort has no SOC page to show the error on: the error page names it instead.
+      const showable = await soc
+        .list(request.user!, {})
+        .then(rows => rows.some(row => row.prisonerNumber === prisonerNumber))
+      if (!showable) throw error
       return showNominal(request, reply, prisonerNumber, { form, values: request.body, errors: formErrors(error) }, 400)
     }
   }
@@ -224,16 +229,15 @@ export function socRoutes(deps: { soc: SocService; api: Api; navigation: Navigat
     app.post('/soc/meetings', manage, async (request, reply) => {
       try {
         const { ref } = await soc.createMeeting(request.user!, parseInput(meetingSchema, request.body), cid(request))
+        reply.flash(`Meeting ${ref} recorded`)
         return reply.redirect(`/soc/meetings/${ref}`, 303)
       } catch (error) {
-        return reply
-          .code(400)
-          .view(`${VIEWS}/meetings.njk`, {
-            meetings: await soc.meetings(request.user!),
-            values: request.body,
-            errors: formErrors(error),
-            choices: CHOICES,
-          })
+        return reply.code(400).view(`${VIEWS}/meetings.njk`, {
+          meetings: await soc.meetings(request.user!),
+          values: request.body,
+          errors: formErrors(error),
+          choices: CHOICES,
+        })
       }
     })
 
@@ -253,14 +257,12 @@ export function socRoutes(deps: { soc: SocService; api: Api; navigation: Navigat
         reply.flash('Decision recorded')
         return reply.redirect(`/soc/meetings/${ref}`, 303)
       } catch (error) {
-        return reply
-          .code(400)
-          .view(`${VIEWS}/meeting.njk`, {
-            ...(await soc.meeting(request.user!, ref)),
-            values: request.body,
-            errors: formErrors(error),
-            choices: CHOICES,
-          })
+        return reply.code(400).view(`${VIEWS}/meeting.njk`, {
+          ...(await soc.meeting(request.user!, ref)),
+          values: request.body,
+          errors: formErrors(error),
+          choices: CHOICES,
+        })
       }
     })
 
@@ -292,14 +294,12 @@ export function socRoutes(deps: { soc: SocService; api: Api; navigation: Navigat
         reply.flash('Disruption recorded for moderation')
         return reply.redirect('/soc/disruptions', 303)
       } catch (error) {
-        return reply
-          .code(400)
-          .view(`${VIEWS}/disruptions.njk`, {
-            disruptions: await soc.disruptions(request.user!),
-            values: request.body,
-            errors: formErrors(error),
-            choices: CHOICES,
-          })
+        return reply.code(400).view(`${VIEWS}/disruptions.njk`, {
+          disruptions: await soc.disruptions(request.user!),
+          values: request.body,
+          errors: formErrors(error),
+          choices: CHOICES,
+        })
       }
     })
 
@@ -310,15 +310,13 @@ export function socRoutes(deps: { soc: SocService; api: Api; navigation: Navigat
         reply.flash('Moderation recorded')
         return reply.redirect('/soc/disruptions', 303)
       } catch (error) {
-        return reply
-          .code(400)
-          .view(`${VIEWS}/disruptions.njk`, {
-            disruptions: await soc.disruptions(request.user!),
-            values: request.body,
-            errors: formErrors(error),
-            moderating: id,
-            choices: CHOICES,
-          })
+        return reply.code(400).view(`${VIEWS}/disruptions.njk`, {
+          disruptions: await soc.disruptions(request.user!),
+          values: request.body,
+          errors: formErrors(error),
+          moderating: id,
+          choices: CHOICES,
+        })
       }
     })
 
@@ -349,14 +347,12 @@ export function socRoutes(deps: { soc: SocService; api: Api; navigation: Navigat
           groups: await soc.groups(request.user!),
         })
       } catch (error) {
-        return reply
-          .code(400)
-          .view(`${VIEWS}/ocgm.njk`, {
-            errors: formErrors(error),
-            imports: await soc.imports(),
-            unmatched: await soc.unmatchedMembers(request.user!),
-            groups: await soc.groups(request.user!),
-          })
+        return reply.code(400).view(`${VIEWS}/ocgm.njk`, {
+          errors: formErrors(error),
+          imports: await soc.imports(),
+          unmatched: await soc.unmatchedMembers(request.user!),
+          groups: await soc.groups(request.user!),
+        })
       }
     })
 
@@ -367,15 +363,13 @@ export function socRoutes(deps: { soc: SocService; api: Api; navigation: Navigat
         reply.flash('Member matched and the OCG nominal flag reconciled')
         return reply.redirect('/soc/ocgm', 303)
       } catch (error) {
-        return reply
-          .code(400)
-          .view(`${VIEWS}/ocgm.njk`, {
-            errors: formErrors(error),
-            resolving: id,
-            imports: await soc.imports(),
-            unmatched: await soc.unmatchedMembers(request.user!),
-            groups: await soc.groups(request.user!),
-          })
+        return reply.code(400).view(`${VIEWS}/ocgm.njk`, {
+          errors: formErrors(error),
+          resolving: id,
+          imports: await soc.imports(),
+          unmatched: await soc.unmatchedMembers(request.user!),
+          groups: await soc.groups(request.user!),
+        })
       }
     })
 
@@ -392,15 +386,13 @@ export function socRoutes(deps: { soc: SocService; api: Api; navigation: Navigat
           errors = formErrors(error)
         }
       }
-      return reply
-        .code(errors ? 400 : 200)
-        .view(`${VIEWS}/dip-samples.njk`, {
-          sample,
-          samples: await soc.dipSamples(),
-          values: query,
-          errors,
-          choices: CHOICES,
-        })
+      return reply.code(errors ? 400 : 200).view(`${VIEWS}/dip-samples.njk`, {
+        sample,
+        samples: await soc.dipSamples(),
+        values: query,
+        errors,
+        choices: CHOICES,
+      })
     })
 
     app.post('/soc/dip-samples', manage, async (request, reply) => {
@@ -409,15 +401,13 @@ export function socRoutes(deps: { soc: SocService; api: Api; navigation: Navigat
         reply.flash('Dip sample recorded')
         return reply.redirect('/soc/dip-samples', 303)
       } catch (error) {
-        return reply
-          .code(400)
-          .view(`${VIEWS}/dip-samples.njk`, {
-            sample: null,
-            samples: await soc.dipSamples(),
-            values: request.body,
-            errors: formErrors(error),
-            choices: CHOICES,
-          })
+        return reply.code(400).view(`${VIEWS}/dip-samples.njk`, {
+          sample: null,
+          samples: await soc.dipSamples(),
+          values: request.body,
+          errors: formErrors(error),
+          choices: CHOICES,
+        })
       }
     })
 
@@ -431,13 +421,11 @@ export function socRoutes(deps: { soc: SocService; api: Api; navigation: Navigat
         reply.flash('Assurance visit recorded')
         return reply.redirect('/soc/visits', 303)
       } catch (error) {
-        return reply
-          .code(400)
-          .view(`${VIEWS}/visits.njk`, {
-            visits: await soc.visits(request.user!),
-            values: request.body,
-            errors: formErrors(error),
-          })
+        return reply.code(400).view(`${VIEWS}/visits.njk`, {
+          visits: await soc.visits(request.user!),
+          values: request.body,
+          errors: formErrors(error),
+        })
       }
     })
 

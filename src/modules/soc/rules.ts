@@ -218,27 +218,40 @@ export const DISPROPORTION_THRESHOLD = 1.25
 
 /**
  * For each group, the share of the cohort against the share of the population, their ratio (relative rate) and
- * its 95% confidence interval (Katz log method; 0.5 added to empty cells). A group is flagged when the rate is at
+ * its 95% confidence interval (Katz log method, with Haldane's correction for empty cells). A group is flagged when the rate is at
  * least the threshold and the interval lies wholly above 1: more in the cohort than chance would explain.
  */
 export function dipSample(counts: readonly GroupCount[], threshold = DISPROPORTION_THRESHOLD): DipSampleRow[] {
   const cohortTotal = counts.reduce((sum, c) => sum + c.cohort, 0)
   const populationTotal = counts.reduce((sum, c) => sum + c.population, 0)
   return counts.map(c => {
-    const a = c.cohort === 0 ? 0.5 : c.cohort
-    const p = c.population === 0 ? 0.5 : c.population
-    const n1 = Math.max(cohortTotal, a)
-    const n2 = Math.max(populationTotal, p)
-    const p1 = a / n1
-    const p2 = p / n2
+    const share = (part: number, total: number) => (total ? part / total : 0)
+    // Without a cohort or a population there is nothing to compare.
+    if (cohortTotal === 0 || populationTotal === 0) {
+      return {
+        ...c,
+        cohortShare: share(c.cohort, cohortTotal),
+        populationShare: share(c.population, populationTotal),
+        relativeRate: 0,
+        lower: 0,
+        upper: 0,
+        disproportionate: false,
+      }
+    }
+    // Haldane's correction: when a cell is empty, add 0.5 to both counts and 1 to both totals.
+    const correction = c.cohort === 0 || c.population === 0 ? 0.5 : 0
+    const a = c.cohort + correction
+    const p = c.population + correction
+    const p1 = a / (cohortTotal + 2 * correction)
+    const p2 = p / (populationTotal + 2 * correction)
     const rate = p1 / p2
-    const se = Math.sqrt(Math.max(0, (1 - p1) / a) + Math.max(0, (1 - p2) / p))
+    const se = Math.sqrt((1 - p1) / a + (1 - p2) / p)
     const lower = Math.exp(Math.log(rate) - 1.96 * se)
     const upper = Math.exp(Math.log(rate) + 1.96 * se)
     return {
       ...c,
-      cohortShare: cohortTotal ? c.cohort / cohortTotal : 0,
-      populationShare: populationTotal ? c.population / populationTotal : 0,
+      cohortShare: share(c.cohort, cohortTotal),
+      populationShare: share(c.population, populationTotal),
       relativeRate: round(rate),
       lower: round(lower),
       upper: round(upper),

@@ -44,7 +44,7 @@ export const meetingSchema = z.object({
     value =>
       typeof value === 'string'
         ? value
-            .split(/\r?\n|,/)
+            .split(/\r?\n/)
             .map(s => s.trim())
             .filter(Boolean)
         : value,
