@@ -1,7 +1,6 @@
 import type { LssService } from '../modules/lss/service.ts'
 import { type CurrentUser, loadCurrentUser } from '../platform/access/user.ts'
 import type { Db } from '../platform/db/database.ts'
-import { FIRST_ESTABLISHMENT } from './users.ts'
 
 // A full Local Security Strategy for the first demo establishment: instructions in every risk area, amendments in
 // every status, a completed and an in-progress risk assessment. Written through the LSS service, as people would.

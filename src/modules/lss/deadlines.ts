@@ -54,8 +54,9 @@ export const lssDeadlines: DeadlineSource = {
           .where('pgdSignedAt', 'is not', null)
           .orderBy('year', 'desc')
           .executeTakeFirst()
+        // Complete when the second of the two signs.
         const signed = last
-          ? londonToday(last.pgdSignedAt! > last.governorSignedAt! ? last.pgdSignedAt! : last.governorSignedAt!)
+          ? londonToday(new Date(Math.max(last.pgdSignedAt!.getTime(), last.governorSignedAt!.getTime())))
           : null
         items.push({
           title: `Annual LSS assurance statement, ${establishmentCode}`,

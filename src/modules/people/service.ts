@@ -443,7 +443,6 @@ export async function closeAlert(
       description: latest.description,
       authorisedBy: latest.authorisedBy,
       activeFrom: latest.activeFrom,
-      // biome-ignore lint/complexity/useMathMinMax: ISO dates, compared as strings
       activeTo: today < latest.activeFrom ? latest.activeFrom : today,
       comment,
       changedBy: by,

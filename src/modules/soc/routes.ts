@@ -378,7 +378,7 @@ export function socRoutes(deps: { soc: SocService; api: Api; navigation: Navigat
     app.get('/soc/dip-samples', manage, async (request, reply) => {
       const query = request.query as Record<string, string>
       let sample = null
-      let errors
+      let errors: ReturnType<typeof formErrors> | undefined
       if (query.scope || query.characteristic) {
         try {
           sample = await soc.dipSample(request.user!, parseInput(dipSampleSchema, query))

@@ -494,7 +494,7 @@ export function socService(db: Db) {
     ) {
       return db.transaction().execute(async trx => {
         const nominal = await nominalsQuery(trx, user).where('n.ref', '=', prisonerNumber).executeTakeFirst()
-        if (!nominal || nominal.status !== 'selected')
+        if (nominal?.status !== 'selected')
           throw ValidationError.field('prisonerNumber', 'Trigger points are recorded for people in the SOC cohort only')
         if (input.occurredOn > londonToday(now))
           throw ValidationError.field('occurredOn', 'The date cannot be in the future')
