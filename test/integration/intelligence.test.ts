@@ -382,6 +382,10 @@ describe('dissemination', () => {
     assert.doesNotMatch(row.sanitisedText, /A1234BC/)
     const printable = await (await t.signIn('analyst')).get(`/intelligence/reports/${ref}/disseminations/${row.id}`)
     assert.equal(printable.statusCode, 200)
+    const pdf = await (await t.signIn('analyst')).get(`/intelligence/reports/${ref}/disseminations/${row.id}.pdf`)
+    assert.equal(pdf.statusCode, 200)
+    assert.match(String(pdf.headers['content-type']), /application\/pdf/)
+    assert.equal(pdf.rawPayload.subarray(0, 5).toString(), '%PDF-')
     assert.equal((await as.analyst.get(`/api/v1/intelligence-reports/${ref}`)).json().status, 'disseminated')
   })
 

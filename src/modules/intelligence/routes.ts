@@ -5,6 +5,7 @@ import type { Api } from '../../platform/http/api.ts'
 import { NotFoundError, parseInput, ValidationError } from '../../platform/http/errors.ts'
 import { formErrors, paginationView, queryString } from '../../platform/http/forms.ts'
 import type { Navigation } from '../../platform/views/navigation.ts'
+import { pdfField, renderPdf } from '../../platform/views/pdf.ts'
 import type { PeopleService } from '../people/service.ts'
 import { ENTITY_TYPE_NAMES, ENTITY_TYPES } from './entities.ts'
 import {
@@ -492,6 +493,45 @@ export function intelligenceRoutes(deps: Deps) {
           labels: LABELS,
           choices: CHOICES,
         })
+      },
+    )
+
+    app.get(
+      '/intelligence/reports/:ref/disseminations/:id.pdf',
+      { config: { permission: 'intelligence:read' } },
+      async (request, reply) => {
+        const { ref, id } = parseInput(refParams.extend({ id: z.uuid() }), request.params)
+        const view = await intelligence.dissemination(request.user!, ref, id, cid(request))
+        const d = view.dissemination
+        const grading = {
+          scheme: d.gradingScheme as '3x5x2' | '5x5x5',
+          source: d.gradingSource,
+          intelligence: d.gradingIntelligence,
+          handling: d.gradingHandling,
+        }
+        const handling = `Grading: ${gradingLabel(grading)}. Handling: ${GRADING_SCALES[grading.scheme].handling.find(h => h.code === grading.handling)?.meaning ?? grading.handling}.`
+        const pdf = await renderPdf(`Intelligence report ${ref}`, doc => {
+          doc.font('Helvetica-Bold').fontSize(10).text(handling)
+          doc.moveDown().font('Helvetica-Bold').fontSize(18).text(`Intelligence report ${ref}`)
+          pdfField(doc, 'From', view.report.establishmentName)
+          pdfField(
+            doc,
+            'Recipient',
+            `${d.recipientName} (${RECIPIENT_TYPE_NAMES[d.recipientType as keyof typeof RECIPIENT_TYPE_NAMES] ?? d.recipientType})`,
+          )
+          pdfField(doc, 'Lawful purpose', PURPOSE_NAMES[d.purpose as keyof typeof PURPOSE_NAMES] ?? d.purpose)
+          pdfField(
+            doc,
+            'Disseminated',
+            `${d.disseminatedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC by ${d.authorisedBy}`,
+          )
+          pdfField(doc, 'Intelligence', d.sanitisedText)
+          doc.moveDown().font('Helvetica-Bold').fontSize(10).text(handling)
+        })
+        return reply
+          .type('application/pdf')
+          .header('content-disposition', `inline; filename="${ref}-dissemination.pdf"`)
+          .send(pdf)
       },
     )
 

@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import PDFDocument from 'pdfkit'
 import { z } from 'zod'
 import { londonToday } from '../../platform/deadlines/deadlines.ts'
 import type { Api } from '../../platform/http/api.ts'
 import { ForbiddenError, parseInput, ValidationError } from '../../platform/http/errors.ts'
 import { formErrors } from '../../platform/http/forms.ts'
 import type { Navigation } from '../../platform/views/navigation.ts'
+import { pdfField, renderPdf } from '../../platform/views/pdf.ts'
 import {
   ADDITIONAL_CHECKS,
   AMENDMENT_STATUS_NAMES,
@@ -169,7 +169,7 @@ export function lssRoutes(deps: { lss: LssService; api: Api; navigation: Navigat
 
     app.get('/lss/print.pdf', read, async (request, reply) => {
       const strategy = await lss.strategy(request.user!, home(request))
-      const pdf = await renderPdf(strategy)
+      const pdf = await strategyPdf(strategy)
       return reply
         .type('application/pdf')
         .header('content-disposition', `inline; filename="lss-${strategy.establishment.code}.pdf"`)
@@ -730,26 +730,15 @@ export function amendmentLogCsv(rows: readonly Record<string, unknown>[]): strin
   return `${lines.join('\r\n')}\r\n`
 }
 
-/** The whole LSS as one PDF: a title page line, then each risk area's instructions with the template's fields. */
-function renderPdf(strategy: Awaited<ReturnType<LssService['strategy']>>): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const doc = new PDFDocument({
-      size: 'A4',
-      margin: 56,
-      info: { Title: `Local Security Strategy: ${strategy.establishment.name}` },
-    })
-    const chunks: Buffer[] = []
-    doc.on('data', chunk => chunks.push(chunk as Buffer))
-    doc.on('end', () => resolve(Buffer.concat(chunks)))
-    doc.on('error', reject)
+/** The whole LSS as one PDF: a title, then each risk area's instructions with the template's fields. */
+function strategyPdf(strategy: Awaited<ReturnType<LssService['strategy']>>): Promise<Buffer> {
+  return renderPdf(`Local Security Strategy: ${strategy.establishment.name}`, doc => {
     doc.font('Helvetica-Bold').fontSize(22).text('Local Security Strategy')
     doc.font('Helvetica').fontSize(14).text(strategy.establishment.name)
     doc
       .fontSize(9)
       .fillColor('#505a5f')
-      .text(
-        `OFFICIAL-SENSITIVE. Printed ${new Date().toISOString().slice(0, 10)}. Version hash ${strategy.hash.slice(0, 16)}.`,
-      )
+      .text(`Printed ${new Date().toISOString().slice(0, 10)}. Version hash ${strategy.hash.slice(0, 16)}.`)
     doc.fillColor('#0b0c0c')
     for (const area of RISK_AREAS) {
       const instructions = strategy.instructions.filter(i => i.riskArea === area)
@@ -758,17 +747,11 @@ function renderPdf(strategy: Awaited<ReturnType<LssService['strategy']>>): Promi
       for (const i of instructions) {
         doc.moveDown(0.8).font('Helvetica-Bold').fontSize(12).text(`${i.ref}  ${i.title} (version ${i.currentVersion})`)
         doc.font('Helvetica').fontSize(9).fillColor('#505a5f').text(`Owner: ${i.owner}`).fillColor('#0b0c0c')
-        for (const [label, text] of [
-          ['Aim and purpose', i.aimAndPurpose],
-          ['National reference', i.nationalReference],
-          ['Local reference', i.localReference],
-          ['Local system procedures and requirements', i.procedures],
-        ]) {
-          doc.moveDown(0.4).font('Helvetica-Bold').fontSize(10).text(label)
-          doc.font('Helvetica').fontSize(10).text(text)
-        }
+        pdfField(doc, 'Aim and purpose', i.aimAndPurpose)
+        pdfField(doc, 'National reference', i.nationalReference)
+        pdfField(doc, 'Local reference', i.localReference)
+        pdfField(doc, 'Local system procedures and requirements', i.procedures)
       }
     }
-    doc.end()
   })
 }
