@@ -160,13 +160,29 @@ export function socService(db: Db) {
           ? db.selectFrom('socPlanAction').selectAll().where('socNominalId', '=', row.id).orderBy('dueDate').execute()
           : Promise.resolve(null),
       ])
+      // The other members of their groups whom the viewer may see: each links to the intelligence about them.
+      const associates = groups.length
+        ? await db
+            .selectFrom('socGroupMember as mine')
+            .innerJoin('socGroupMember as other', 'other.groupId', 'mine.groupId')
+            .innerJoin('socGroup as g', 'g.id', 'other.groupId')
+            .innerJoin('peopleNominal as n', 'n.id', 'other.nominalId')
+            .select(['g.ref as groupRef', 'n.ref', 'n.firstName', 'n.lastName', 'other.role'])
+            .where('mine.nominalId', '=', row.nominalId)
+            .where('other.nominalId', '!=', row.nominalId)
+            .where(visiblePerson(user))
+            .distinct()
+            .orderBy('g.ref')
+            .orderBy('n.lastName')
+            .execute()
+        : []
       await recordAudit(db, actorOf(user, correlationId), {
         action: 'soc.nominal-viewed',
         subjectType: 'soc-nominal',
         subjectId: prisonerNumber,
         establishmentCode: row.establishmentCode,
       })
-      return { nominal: row, decisions, reviews, triggers, disruptions, groups, actions }
+      return { nominal: row, decisions, reviews, triggers, disruptions, groups, associates, actions }
     },
 
     async nominate(
