@@ -1,17 +1,16 @@
 import assert from 'node:assert/strict'
-import { after, afterEach, before, beforeEach, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import type { Page } from 'playwright-core'
 import { importPrisoners } from '../../src/modules/people/imports.ts'
 import {
+  assertErrorLinksLand,
   assertNoAxeViolations,
-  openBrowser,
+  browserJourney,
+  errorLinks,
+  flash,
+  press,
   screenshot,
-  signIn,
-  type TestBrowser,
-  type TestServer,
-  testServer,
   visit,
-  watchForPageErrors,
 } from '../support/browser.ts'
 
 // The Local Security Strategy in Chromium against the real app, as the people who use it: the head of security
@@ -19,9 +18,6 @@ import {
 // amendment log and the printed strategy show it; then a risk assessment, the annual assurance statement signed by
 // the Governor and the PGD, and the settings. axe (WCAG 2.2 AA) runs on every LSS page and state on the way.
 
-let server: TestServer
-let browser: TestBrowser
-let pageErrors: string[]
 let instructionPath = ''
 let amendmentRef = ''
 let assessmentPath = ''
@@ -30,8 +26,7 @@ let statementPath = ''
 const PROCEDURES_V1 = 'Search one visitor in five at the gate.\nRecord each search in the gate log.'
 const PROCEDURES_V2 = 'Search one visitor in three at the gate.\nRecord each search in the gate log.'
 
-before(async () => {
-  server = await testServer()
+const journey = browserJourney(async server => {
   // A flagged prisoner, so the risk assessment starts with figures from the people module (LSS PF 6.4).
   const imported = await importPrisoners(
     server.db,
@@ -54,32 +49,8 @@ before(async () => {
     },
   )
   assert.equal(imported.created, 1, JSON.stringify(imported.rejections))
-  browser = await openBrowser()
-  pageErrors = watchForPageErrors(browser.page)
 })
-after(async () => {
-  await browser?.close()
-  await server?.close()
-})
-beforeEach(async () => {
-  await browser.context.clearCookies()
-  pageErrors.length = 0
-})
-afterEach(() => {
-  assert.deepEqual(pageErrors, [], 'the browser reported errors: a blocked script, a missing asset or a script failure')
-})
-
-/** Signs in (when asked), opens the page and checks its status. */
-async function open(path: string, options: { as?: string; status?: number } = {}) {
-  const { page } = browser
-  if (options.as) {
-    await browser.context.clearCookies()
-    await signIn(page, server.baseUrl, options.as)
-  }
-  const status = await visit(page, server.baseUrl, path)
-  assert.equal(status, options.status ?? 200, `status of ${path}`)
-  return page
-}
+const open = journey.open
 
 /** axe over the page as it is, and a screenshot to look at, named after the state it shows. */
 async function check(page: Page, label: string, screenshotName?: string) {
@@ -94,34 +65,8 @@ async function check(page: Page, label: string, screenshotName?: string) {
   await assertNoAxeViolations(page, label)
 }
 
-/** Clicks a control that submits a form and waits for the page the server answers with. */
-async function press(page: Page, dataQa: string) {
-  await Promise.all([page.waitForEvent('load'), page.locator(`[data-qa=${dataQa}]`).first().click()])
-}
-
-async function errorLinks(page: Page) {
-  const summary = page.locator('.govuk-error-summary')
-  await summary.waitFor()
-  return (await summary.getByRole('link').allTextContents()).map(text => text.trim())
-}
-
-/** Every error-summary link leads to an element on the page: the GOV.UK pattern's promise. */
-async function assertErrorLinksLand(page: Page) {
-  const hrefs = await page
-    .locator('.govuk-error-summary a')
-    .evaluateAll(links => links.map(a => a.getAttribute('href') ?? ''))
-  for (const href of hrefs) {
-    assert.ok(href.startsWith('#'), `error link ${href}`)
-    assert.equal(await page.locator(`[id="${href.slice(1)}"]`).count(), 1, `one element with the id of ${href}`)
-  }
-}
-
 async function text(page: Page, dataQa: string) {
   return ((await page.locator(`[data-qa=${dataQa}]`).first().textContent()) ?? '').replace(/\s+/g, ' ').trim()
-}
-
-async function flash(page: Page) {
-  return ((await page.locator('.govuk-notification-banner--success').textContent()) ?? '').replace(/\s+/g, ' ').trim()
 }
 
 describe('the Local Security Strategy', () => {
@@ -259,7 +204,11 @@ describe('the Local Security Strategy', () => {
     await press(page, 'acknowledge')
     assert.match(await text(page, 'reading-status'), /You confirmed you had read version 2/)
     assert.equal(await page.locator('[data-qa=diff]').count(), 0)
-    assert.equal(await visit(page, server.baseUrl, '/lss/acknowledgements'), 403, 'staff do not see who has read what')
+    assert.equal(
+      await visit(page, journey.server.baseUrl, '/lss/acknowledgements'),
+      403,
+      'staff do not see who has read what',
+    )
   })
 
   it('the head of security sees who has read it, by department', async () => {
@@ -299,12 +248,12 @@ describe('the Local Security Strategy', () => {
 
     const href = await page.locator('[data-qa=csv-link]').getAttribute('href')
     assert.equal(href, '/lss/amendments?status=approved&format=csv')
-    const csv = await page.request.get(`${server.baseUrl}${href}`)
+    const csv = await page.request.get(`${journey.server.baseUrl}${href}`)
     assert.equal(csv.status(), 200)
     assert.match(csv.headers()['content-type'], /^text\/csv/)
     assert.match(await csv.text(), new RegExp(`^Reference,[\\s\\S]*\\r\\n${amendmentRef},MDI,`))
 
-    await visit(page, server.baseUrl, '/lss/amendments?from=not-a-date')
+    await visit(page, journey.server.baseUrl, '/lss/amendments?from=not-a-date')
     assert.deepEqual(await errorLinks(page), ['Enter a real "from" date, like 2026-01-31'])
     await assertErrorLinksLand(page)
     await check(page, 'amendment log with an error')
@@ -324,7 +273,7 @@ describe('the Local Security Strategy', () => {
     )
     await check(page, 'print', 'lss-print')
 
-    const pdf = await page.request.get(`${server.baseUrl}/lss/print.pdf`)
+    const pdf = await page.request.get(`${journey.server.baseUrl}/lss/print.pdf`)
     assert.equal(pdf.status(), 200)
     assert.equal(pdf.headers()['content-type'], 'application/pdf')
     assert.equal((await pdf.body()).subarray(0, 5).toString(), '%PDF-')
@@ -469,7 +418,7 @@ describe('the Local Security Strategy', () => {
     const ref = decodeURIComponent(new URL(page.url()).pathname.split('/').pop() ?? '')
     assert.equal(await text(page, 'route'), 'Governor: Waiting for decision Prison group director: Not yet')
 
-    await visit(page, server.baseUrl, `${instructionPath}/amend`)
+    await visit(page, journey.server.baseUrl, `${instructionPath}/amend`)
     await page.getByLabel('Local system procedures and requirements').fill('Something else entirely')
     await page.getByLabel('What is changing').fill('Another change')
     await page.getByLabel('Why').fill('Another reason')
@@ -508,7 +457,7 @@ describe('the Local Security Strategy', () => {
 
     // The Governor reads it while the head of security changes the text again: the decision is refused, not lost.
     page = await open(`/lss/amendments/${ref}`, { as: 'governor' })
-    const headOfSecurity = await server.signIn('head-of-security')
+    const headOfSecurity = await journey.server.signIn('head-of-security')
     const revised = await headOfSecurity.post(
       `/lss/amendments/${ref}/revise`,
       {

@@ -1,25 +1,11 @@
 import assert from 'node:assert/strict'
-import { after, afterEach, before, beforeEach, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import type { Page } from 'playwright-core'
 import { importPrisoners } from '../../src/modules/people/imports.ts'
-import {
-  assertNoAxeViolations,
-  openBrowser,
-  screenshot,
-  signIn,
-  type TestBrowser,
-  type TestServer,
-  testServer,
-  visit,
-  watchForPageErrors,
-} from '../support/browser.ts'
+import { assertNoAxeViolations, browserJourney, errorLinks, flash, screenshot, visit } from '../support/browser.ts'
 
 // The people module in Chromium against the real app: search, profiles, flags, adding a person, establishments and
 // the prisoner import, as the roles that use them; then axe (WCAG 2.2 AA) over each of its pages and their states.
-
-let server: TestServer
-let browser: TestBrowser
-let pageErrors: string[]
 
 const IMPORTER = { userId: null, username: 'test', establishmentCode: null, correlationId: null }
 
@@ -49,8 +35,7 @@ const HUSSAIN = prisoner({
 const SMITH = prisoner({ prisonerNumber: 'B2222BB', firstName: 'JAMES', lastName: 'SMITH', prisonId: 'LEI' })
 const POPESCU = prisoner({ prisonerNumber: 'D4444DD', firstName: 'ANDREI', lastName: 'POPESCU', prisonId: 'WWI' })
 
-before(async () => {
-  server = await testServer()
+const journey = browserJourney(async server => {
   // The first file also holds a Gang Member flag that the second no longer does, so the import closes it: Hussain has
   // a closed flag whatever order the tests run in.
   const gang = { alertType: 'X', alertCode: 'XGANG', active: true, expired: false }
@@ -66,29 +51,8 @@ before(async () => {
   })
   assert.equal(second.rejected, 0, JSON.stringify(second.rejections))
   assert.equal(second.updated, 1)
-  browser = await openBrowser()
-  pageErrors = watchForPageErrors(browser.page)
 })
-after(async () => {
-  await browser?.close()
-  await server?.close()
-})
-beforeEach(async () => {
-  await browser.context.clearCookies()
-  pageErrors.length = 0
-})
-afterEach(() => {
-  assert.deepEqual(pageErrors, [], 'the browser reported errors: a blocked script, a missing asset or a script failure')
-})
-
-/** Signs in (when asked), opens the page and checks its status. */
-async function open(path: string, options: { as?: string; status?: number } = {}) {
-  const { page } = browser
-  if (options.as) await signIn(page, server.baseUrl, options.as)
-  const status = await visit(page, server.baseUrl, path)
-  assert.equal(status, options.status ?? 200, `status of ${path}`)
-  return page
-}
+const open = journey.open
 
 /** Opens the page, then runs axe over it. */
 async function check(path: string, options: { as?: string; status?: number; screenshot?: string } = {}) {
@@ -103,19 +67,8 @@ async function submit(page: Page, selector: string) {
   await Promise.all([page.waitForEvent('load'), page.locator(selector).click()])
 }
 
-/** The GOV.UK error summary's links, by their text; fails if there is no summary. */
-async function errorLinks(page: Page) {
-  const summary = page.locator('.govuk-error-summary')
-  await summary.waitFor()
-  return (await summary.getByRole('link').allTextContents()).map(text => text.trim())
-}
-
 async function heading(page: Page) {
   return (await page.getByRole('heading', { level: 1 }).textContent())?.trim()
-}
-
-async function flash(page: Page) {
-  return (await page.locator('.govuk-notification-banner--success').textContent())?.replace(/\s+/g, ' ').trim()
 }
 
 /** The closed and future flags (a GOV.UK details), opened. */
@@ -226,7 +179,7 @@ describe('people journeys', () => {
     await page.waitForURL(url => url.pathname === '/admin/establishments')
     assert.equal(await flash(page), 'Success Moorland (HMP & YOI) saved')
 
-    await visit(page, server.baseUrl, '/admin/imports/prisoners')
+    await visit(page, journey.server.baseUrl, '/admin/imports/prisoners')
     assert.equal(await heading(page), 'Import prisoners')
     await page.setInputFiles(
       '#file',

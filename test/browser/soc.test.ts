@@ -1,19 +1,18 @@
 import assert from 'node:assert/strict'
-import { after, afterEach, before, beforeEach, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import type { Page } from 'playwright-core'
 import { importPrisoners } from '../../src/modules/people/imports.ts'
 import { addMonths } from '../../src/modules/soc/rules.ts'
 import { londonToday } from '../../src/platform/deadlines/deadlines.ts'
 import {
+  assertErrorLinksLand,
   assertNoAxeViolations,
-  openBrowser,
+  browserJourney,
+  errorLinks,
+  flash,
+  press,
   screenshot,
-  signIn,
-  type TestBrowser,
-  type TestServer,
-  testServer,
   visit,
-  watchForPageErrors,
 } from '../support/browser.ts'
 
 // Serious and organised crime in Chromium against the real app, as the people who use it: an analyst nominates,
@@ -22,9 +21,6 @@ import {
 // equality dip sample is taken, a quarterly assurance visit recorded, and the Governor reads the Band 1 briefing.
 // axe (WCAG 2.2 AA) runs on every SOC page and state on the way.
 
-let server: TestServer
-let browser: TestBrowser
-let pageErrors: string[]
 let meetingPath = ''
 
 const TODAY = londonToday(new Date())
@@ -51,8 +47,7 @@ const OCGM_CSV = [
   'OCG-2002,Leeds firearms group,Tier 1,NOT-A-NUMBER,,,,',
 ].join('\n')
 
-before(async () => {
-  server = await testServer()
+const journey = browserJourney(async server => {
   await importPrisoners(server.db, IMPORTER, {
     fileName: 'soc-test.json',
     records: [
@@ -89,32 +84,8 @@ before(async () => {
       ),
     ],
   })
-  browser = await openBrowser()
-  pageErrors = watchForPageErrors(browser.page)
 })
-after(async () => {
-  await browser?.close()
-  await server?.close()
-})
-beforeEach(async () => {
-  await browser.context.clearCookies()
-  pageErrors.length = 0
-})
-afterEach(() => {
-  assert.deepEqual(pageErrors, [], 'the browser reported errors: a blocked script, a missing asset or a script failure')
-})
-
-/** Signs in (when asked), opens the page and checks its status. */
-async function open(path: string, options: { as?: string; status?: number } = {}) {
-  const { page } = browser
-  if (options.as) {
-    await browser.context.clearCookies()
-    await signIn(page, server.baseUrl, options.as)
-  }
-  const status = await visit(page, server.baseUrl, path)
-  assert.equal(status, options.status ?? 200, `status of ${path}`)
-  return page
-}
+const open = journey.open
 
 /** axe over the page as it is, with an optional screenshot to look at. */
 async function check(page: Page, label: string, screenshotName?: string) {
@@ -122,36 +93,10 @@ async function check(page: Page, label: string, screenshotName?: string) {
   await assertNoAxeViolations(page, label)
 }
 
-/** Clicks a control that submits a form and waits for the page the server answers with. */
-async function press(page: Page, dataQa: string) {
-  await Promise.all([page.waitForEvent('load'), page.locator(`[data-qa=${dataQa}]`).first().click()])
-}
-
-async function errorLinks(page: Page) {
-  const summary = page.locator('.govuk-error-summary')
-  await summary.waitFor()
-  return (await summary.getByRole('link').allTextContents()).map(text => text.trim())
-}
-
-/** Every error-summary link leads to exactly one element on the page: the GOV.UK pattern's promise. */
-async function assertErrorLinksLand(page: Page) {
-  const hrefs = await page
-    .locator('.govuk-error-summary a')
-    .evaluateAll(links => links.map(a => a.getAttribute('href')))
-  for (const href of hrefs) {
-    assert.ok(href?.startsWith('#'), `error link ${href}`)
-    assert.equal(await page.locator(`[id="${href?.slice(1)}"]`).count(), 1, `one element with the id of ${href}`)
-  }
-}
-
 /** The text of an element as a person reads it: line breaks and table cells become single spaces. */
 async function text(page: Page, dataQa: string) {
   // biome-ignore lint/performance/useDomNodeTextContent: the text as rendered, so a line break or a cell is a space
   return (await page.locator(`[data-qa=${dataQa}]`).first().innerText()).replace(/\s+/g, ' ').trim()
-}
-
-async function flash(page: Page) {
-  return ((await page.locator('.govuk-notification-banner--success').textContent()) ?? '').replace(/\s+/g, ' ').trim()
 }
 
 describe('serious and organised crime', () => {
@@ -190,7 +135,7 @@ describe('serious and organised crime', () => {
     assert.match(await text(page, 'nomination'), /Prison: Security department, HMP Moorland/)
     assert.match(await text(page, 'nomination'), /Managed under Lifetime Offender Management \(LOM\) \(Band 1\)/)
 
-    await visit(page, server.baseUrl, '/soc/nominate')
+    await visit(page, journey.server.baseUrl, '/soc/nominate')
     await page.getByLabel('Prison number').fill('G4821KT')
     await page.getByLabel('Law enforcement').check()
     await page.getByLabel('Name of the person or team nominating').fill('Yorkshire ROCU')
@@ -199,7 +144,7 @@ describe('serious and organised crime', () => {
     await press(page, 'save-nomination')
     assert.equal(new URL(page.url()).pathname, '/soc/nominals/G4821KT')
 
-    await visit(page, server.baseUrl, '/soc')
+    await visit(page, journey.server.baseUrl, '/soc')
     assert.match(await text(page, 'nominated'), /Hussain, Mohammed A1234BC .* O'Neill, James G4821KT/)
   })
 
@@ -245,7 +190,7 @@ describe('serious and organised crime', () => {
     assert.match(await text(page, 'decisions'), /Hussain, Mohammed A1234BC Band 1 .* O'Neill, James G4821KT Band 2/)
     await check(page, 'meeting with decisions', 'soc-meeting')
 
-    await visit(page, server.baseUrl, '/soc/meetings')
+    await visit(page, journey.server.baseUrl, '/soc/meetings')
     assert.match(await text(page, 'meetings'), /SOCM-\d{4}-\d{4} Cohort selection meeting .* Regional 5/)
     await check(page, 'meetings')
   })
@@ -317,7 +262,7 @@ describe('serious and organised crime', () => {
 
     // C3333CC is not in the cohort (and not in the analyst's prison): the error page says why, naming no one.
     const csrf = await page.locator('[data-qa=trigger-form] input[name=_csrf]').inputValue()
-    const response = await page.request.post(`${server.baseUrl}/soc/nominals/C3333CC/triggers`, {
+    const response = await page.request.post(`${journey.server.baseUrl}/soc/nominals/C3333CC/triggers`, {
       form: { _csrf: csrf, code: 'cell-sharing', occurredOn: TODAY, details: 'Shares a cell' },
     })
     assert.equal(response.status(), 400)
@@ -334,7 +279,7 @@ describe('serious and organised crime', () => {
     assert.equal(await flash(page), 'Success Trigger point marked as seen')
     assert.equal(await page.locator('[data-qa=work-list]').count(), 0)
 
-    await visit(page, server.baseUrl, '/soc?band=2')
+    await visit(page, journey.server.baseUrl, '/soc?band=2')
     assert.match(await text(page, 'cohort'), /^1 person in Band 2 .* O'Neill, James G4821KT Band 2/)
     assert.equal(await page.locator('[data-qa=band-filter] [aria-current=page]').textContent(), 'Band 2')
   })
@@ -464,7 +409,7 @@ describe('serious and organised crime', () => {
     )
     await check(page, 'briefing', 'soc-briefing')
 
-    await visit(page, server.baseUrl, '/people/A1234BC')
+    await visit(page, journey.server.baseUrl, '/people/A1234BC')
     assert.match(
       await text(page, 'soc-panel'),
       /Band Band 1 Status In the cohort Selected on .* OCG-1001 Moorland supply network Principal/,

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { after, afterEach, before, beforeEach } from 'node:test'
 import type { AxeResults, RunOptions } from 'axe-core'
 import type { FastifyPluginAsync } from 'fastify'
 import { type BrowserContext, type BrowserContextOptions, chromium, type Page } from 'playwright-core'
@@ -161,4 +162,80 @@ export function watchForPageErrors(page: Page) {
       errors.push(`asset: ${request.failure()?.errorText} ${request.url()}`)
   })
   return errors
+}
+
+/**
+ * One browser journey per test file: the real app on a fresh database (with `setup` to give it data), one Chromium,
+ * cookies cleared before each test, and every test failing if the browser reported an error on the way.
+ */
+export function browserJourney(setup: (server: TestServer) => Promise<void> = async () => {}) {
+  const journey = {} as { server: TestServer; browser: TestBrowser; pageErrors: string[] }
+  before(async () => {
+    journey.server = await testServer()
+    await setup(journey.server)
+    journey.browser = await openBrowser()
+    journey.pageErrors = watchForPageErrors(journey.browser.page)
+  })
+  after(async () => {
+    await journey.browser?.close()
+    await journey.server?.close()
+  })
+  beforeEach(async () => {
+    await journey.browser.context.clearCookies()
+    journey.pageErrors.length = 0
+  })
+  afterEach(() => {
+    assert.deepEqual(
+      journey.pageErrors,
+      [],
+      'the browser reported errors: a blocked script, a missing asset or a script failure',
+    )
+  })
+  return {
+    get server() {
+      return journey.server
+    },
+    get browser() {
+      return journey.browser
+    },
+    /** Signs in (when asked, after signing any earlier user out), opens the page and checks its status. */
+    async open(path: string, options: { as?: string; status?: number } = {}) {
+      const { page } = journey.browser
+      if (options.as) {
+        await journey.browser.context.clearCookies()
+        await signIn(page, journey.server.baseUrl, options.as)
+      }
+      const status = await visit(page, journey.server.baseUrl, path)
+      assert.equal(status, options.status ?? 200, `status of ${path}`)
+      return page
+    },
+  }
+}
+
+/** Clicks a control that submits a form and waits for the page the server answers with. */
+export async function press(page: Page, dataQa: string) {
+  await Promise.all([page.waitForEvent('load'), page.locator(`[data-qa=${dataQa}]`).first().click()])
+}
+
+/** The GOV.UK error summary's links, by their text; fails if there is no summary. */
+export async function errorLinks(page: Page) {
+  const summary = page.locator('.govuk-error-summary')
+  await summary.waitFor()
+  return (await summary.getByRole('link').allTextContents()).map(text => text.trim())
+}
+
+/** Every error-summary link leads to exactly one element on the page: the GOV.UK pattern's promise. */
+export async function assertErrorLinksLand(page: Page) {
+  const hrefs = await page
+    .locator('.govuk-error-summary a')
+    .evaluateAll(links => links.map(a => a.getAttribute('href') ?? ''))
+  for (const href of hrefs) {
+    assert.ok(href.startsWith('#'), `error link ${href}`)
+    assert.equal(await page.locator(`[id="${href.slice(1)}"]`).count(), 1, `one element with the id of ${href}`)
+  }
+}
+
+/** The success banner's text, on one line. */
+export async function flash(page: Page) {
+  return ((await page.locator('.govuk-notification-banner--success').textContent()) ?? '').replace(/\s+/g, ' ').trim()
 }
