@@ -88,6 +88,19 @@ export function lssService(db: Db, evidenceSources: readonly EvidenceSource[] = 
     return s?.pgdRequired ?? false
   }
 
+  /** The amendment, locked for this transaction, if it is in the user's scope. */
+  async function lockAmendment(trx: Executor, user: CurrentUser, id: string) {
+    const amendment = await trx
+      .selectFrom('lssAmendment')
+      .selectAll()
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst()
+    if (!amendment || !user.inScope(amendment.establishmentCode))
+      throw new NotFoundError('That amendment does not exist')
+    return amendment
+  }
+
   async function decisionsOf(trx: Executor, amendmentId: string) {
     return trx
       .selectFrom('lssAmendmentDecision')
@@ -378,14 +391,7 @@ export function lssService(db: Db, evidenceSources: readonly EvidenceSource[] = 
       now = new Date(),
     ) {
       return db.transaction().execute(async trx => {
-        const amendment = await trx
-          .selectFrom('lssAmendment')
-          .selectAll()
-          .where('id', '=', id)
-          .forUpdate()
-          .executeTakeFirst()
-        if (!amendment || !user.inScope(amendment.establishmentCode))
-          throw new NotFoundError('That amendment does not exist')
+        const amendment = await lockAmendment(trx, user, id)
         if (input.seenVersion !== undefined && input.seenVersion !== amendment.rowVersion) {
           throw new ConflictError(
             'Someone else decided or changed this amendment while you were reading it. Read it again before deciding.',
@@ -445,14 +451,7 @@ export function lssService(db: Db, evidenceSources: readonly EvidenceSource[] = 
       now = new Date(),
     ) {
       return db.transaction().execute(async trx => {
-        const amendment = await trx
-          .selectFrom('lssAmendment')
-          .selectAll()
-          .where('id', '=', id)
-          .forUpdate()
-          .executeTakeFirst()
-        if (!amendment || !user.inScope(amendment.establishmentCode))
-          throw new NotFoundError('That amendment does not exist')
+        const amendment = await lockAmendment(trx, user, id)
         if (!OPEN.includes(amendment.status))
           throw new ConflictError('Only an open amendment can be changed; propose a new one.')
         if (!(await mayEdit(trx, user, amendment.establishmentCode))) throw new ForbiddenError()
@@ -496,14 +495,7 @@ export function lssService(db: Db, evidenceSources: readonly EvidenceSource[] = 
 
     async withdraw(user: CurrentUser, id: string, correlationId: string, now = new Date()) {
       await db.transaction().execute(async trx => {
-        const amendment = await trx
-          .selectFrom('lssAmendment')
-          .selectAll()
-          .where('id', '=', id)
-          .forUpdate()
-          .executeTakeFirst()
-        if (!amendment || !user.inScope(amendment.establishmentCode))
-          throw new NotFoundError('That amendment does not exist')
+        const amendment = await lockAmendment(trx, user, id)
         if (!OPEN.includes(amendment.status)) throw new ConflictError('Only an open amendment can be withdrawn.')
         if (
           amendment.proposer !== user.username &&
