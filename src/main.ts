@@ -20,13 +20,13 @@ async function main() {
   const where = database.kind === 'pglite' ? `embedded PostgreSQL in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)'
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : config.port
-  console.log(`\nPortcullis is running at http://localhost:${port} on ${where}.`)
+  // One write, so whoever reads the output sees the address and the accounts together.
+  const lines = [`\nPortcullis is running at http://localhost:${port} on ${where}.`]
   if (!config.production) {
-    console.log(`Demo accounts${seeded ? ' (just created)' : ''}: ${DEMO_USERS.map(u => u.username).join(', ')}`)
-    console.log(
-      `Password: the DEMO_PASSWORD setting${process.env.DEMO_PASSWORD ? '' : ' (default portcullis-demo)'}.\n`,
-    )
+    lines.push(`Demo accounts${seeded ? ' (just created)' : ''}: ${DEMO_USERS.map(u => u.username).join(', ')}`)
+    lines.push(`Password: the DEMO_PASSWORD setting${process.env.DEMO_PASSWORD ? '' : ' (default portcullis-demo)'}.\n`)
   }
+  console.log(lines.join('\n'))
 
   let stopping = false
   const stop = async (signal: string) => {

@@ -299,3 +299,27 @@ describe('equality dip sample (SOC PF 5.5)', () => {
     assert.equal(outside.statusCode, 400, 'WWI is outside the SOCU officer’s region')
   })
 })
+
+describe('release hand-off', () => {
+  it('stops the notification clock once the SOCU community team is told', async () => {
+    const socu = await t.signIn('socu')
+    const before = (await as.socu.get('/api/v1/soc/nominals/A1234BC')).json()
+    assert.ok(before.dueDates.socuCommunityNotification)
+    const future = await socu.post(
+      '/soc/nominals/A1234BC/milestones',
+      { milestone: 'community-notified', on: '2099-01-01' },
+      '/soc/nominals/A1234BC',
+    )
+    assert.equal(future.statusCode, 400)
+    assert.match(future.body, /cannot be in the future/)
+    const recorded = await socu.post(
+      '/soc/nominals/A1234BC/milestones',
+      { milestone: 'community-notified', on: today },
+      '/soc/nominals/A1234BC',
+    )
+    assert.equal(recorded.statusCode, 303)
+    const after = (await as.socu.get('/api/v1/soc/nominals/A1234BC')).json()
+    assert.equal(after.dueDates.socuCommunityNotification, undefined)
+    assert.ok(after.dueDates.communityPlan, 'the plan is still due')
+  })
+})

@@ -1,6 +1,7 @@
 import type { CurrentUser } from '../../platform/access/user.ts'
 import type { Db } from '../../platform/db/database.ts'
 import { addDays, type DeadlineItem, type DeadlineSource, londonToday } from '../../platform/deadlines/deadlines.ts'
+import { nameCase } from '../../platform/views/text.ts'
 import { assuranceVisitDue, COMMUNITY_TRIGGERS, CUSTODY_TRIGGERS, dipSampleDue } from './rules.ts'
 import { socService } from './service.ts'
 
@@ -23,7 +24,7 @@ export const socDeadlines: DeadlineSource = {
       if (nominal.band === '1' && !user.can('soc:manage')) continue
       for (const [clock, date] of Object.entries(nominal.dueDates)) {
         items.push({
-          title: `${CLOCK_TITLES[clock as keyof typeof CLOCK_TITLES]}: Band ${nominal.band} ${nominal.firstName} ${nominal.lastName} (${nominal.prisonerNumber})`,
+          title: `${CLOCK_TITLES[clock as keyof typeof CLOCK_TITLES]}: Band ${nominal.band} ${nameCase(nominal.firstName)} ${nameCase(nominal.lastName)} (${nominal.prisonerNumber})`,
           dueDate: date,
           href: `/soc/nominals/${nominal.prisonerNumber}`,
           source: 'SOC',
@@ -33,7 +34,7 @@ export const socDeadlines: DeadlineSource = {
     if (user.can('soc:manage')) {
       for (const trigger of await soc.workList(user)) {
         items.push({
-          title: `Trigger point for Band ${trigger.band} ${trigger.firstName} ${trigger.lastName}: ${triggerText(trigger.code)}`,
+          title: `Trigger point for Band ${trigger.band} ${nameCase(trigger.firstName)} ${nameCase(trigger.lastName)}: ${triggerText(trigger.code)}`,
           dueDate: addDays(trigger.occurredOn, 2),
           href: `/soc/nominals/${trigger.prisonerNumber}`,
           source: 'SOC',

@@ -24,6 +24,7 @@ import {
   dipSampleSchema,
   disruptionSchema,
   meetingSchema,
+  milestoneSchema,
   moderationSchema,
   nominationSchema,
   resolveSchema,
@@ -199,6 +200,15 @@ export function socRoutes(deps: { soc: SocService; api: Api; navigation: Navigat
         'Action updated',
       )
     })
+    app.post('/soc/nominals/:prisonerNumber/milestones', { config: { permission: 'soc:case' } }, (request, reply) =>
+      nominalStep(
+        request,
+        reply,
+        'milestone',
+        n => soc.recordMilestone(request.user!, n, parseInput(milestoneSchema, request.body), cid(request)),
+        'Release hand-off recorded',
+      ),
+    )
     app.post('/soc/nominals/:prisonerNumber/triggers', { config: { permission: 'soc:trigger' } }, (request, reply) =>
       nominalStep(
         request,

@@ -179,17 +179,20 @@ export function dueDates(nominal: {
   releasedOn: string | null
   adoptedInCommunityOn: string | null
   communityPlanAgreedOn: string | null
+  /** When the SOCU community team was told of the release: the hand-off clock stops then. */
+  communityNotifiedOn?: string | null
 }): DueDates {
   const due: DueDates = {}
   if (!nominal.band) return due
   const since = nominal.lastReview ?? nominal.selectedOn
   if (since) due.nextReview = nextReview(nominal.band, since)
   if (nominal.inCustody && nominal.releaseDate) {
-    due.socuCommunityNotification = socuCommunityNotification({
-      releaseDate: nominal.releaseDate,
-      sentenceStart: nominal.sentenceStart,
-      releaseDateKnownOn: nominal.releaseDateKnownOn ?? nominal.selectedOn ?? nominal.releaseDate,
-    })
+    if (!nominal.communityNotifiedOn)
+      due.socuCommunityNotification = socuCommunityNotification({
+        releaseDate: nominal.releaseDate,
+        sentenceStart: nominal.sentenceStart,
+        releaseDateKnownOn: nominal.releaseDateKnownOn ?? nominal.selectedOn ?? nominal.releaseDate,
+      })
     if (nominal.band === '1' && !nominal.communityPlanAgreedOn)
       due.communityPlan = communityPlanDue(nominal.releaseDate)
   }

@@ -122,3 +122,8 @@ export const visitSchema = z.object({
 })
 
 export const resolveSchema = z.object({ prisonerNumber: prisonNumber })
+
+export const milestoneSchema = z.object({
+  milestone: z.enum(['community-notified', 'community-plan-agreed'], { error: 'Select what was done' }),
+  on: day('date it was done'),
+})

@@ -67,6 +67,7 @@ export function socService(db: Db) {
       releasedOn: string | null
       adoptedInCommunityOn: string | null
       communityPlanAgreedOn: string | null
+      communityNotifiedOn: string | null
     },
   >(row: T) {
     return {
@@ -82,6 +83,7 @@ export function socService(db: Db) {
         releasedOn: row.releasedOn,
         adoptedInCommunityOn: row.adoptedInCommunityOn,
         communityPlanAgreedOn: row.communityPlanAgreedOn,
+        communityNotifiedOn: row.communityNotifiedOn,
       }),
     }
   }
@@ -494,6 +496,43 @@ export function socService(db: Db) {
             subjectId: prisonerNumber,
             establishmentCode: nominal.establishmentCode,
             details: { actionId, status },
+          },
+          now,
+        )
+      })
+    },
+
+    /** Records a release hand-off step: the SOCU community team notified (4.39, 4.62), or the community plan agreed (4.52, 4.54). */
+    async recordMilestone(
+      user: CurrentUser,
+      prisonerNumber: string,
+      input: { milestone: 'community-notified' | 'community-plan-agreed'; on: string },
+      correlationId: string,
+      now = new Date(),
+    ) {
+      return db.transaction().execute(async trx => {
+        const nominal = await socNominalOr404(trx, user, prisonerNumber)
+        if (nominal.status !== 'selected')
+          throw ValidationError.field('milestone', 'Only people in the cohort have a release hand-off')
+        if (input.on > londonToday(now)) throw ValidationError.field('on', 'The date cannot be in the future')
+        await trx
+          .updateTable('socNominal')
+          .set(
+            input.milestone === 'community-notified'
+              ? { communityNotifiedOn: input.on }
+              : { communityPlanAgreedOn: input.on },
+          )
+          .where('id', '=', nominal.id)
+          .execute()
+        await recordAudit(
+          trx,
+          actorOf(user, correlationId),
+          {
+            action: `soc.${input.milestone}`,
+            subjectType: 'soc-nominal',
+            subjectId: prisonerNumber,
+            establishmentCode: nominal.establishmentCode,
+            details: { on: input.on },
           },
           now,
         )
