@@ -42,7 +42,14 @@ export type BenchResult = {
   importResult: ImportResult | null
   /** recordAudit alone from the submission's concurrent callers: the ceiling of any audited write. */
   auditCeiling: Latency | null
-  memory: { idleMb: number; peakMb: number; peakHeapMb: number; peakImportMb: number }
+  memory: {
+    idleMb: number
+    peakMb: number
+    peakHeapMb: number
+    peakImportMb: number
+    /** Peak RSS while each figure's HTTP load ran (the server's RSS only grows until V8 gives memory back). */
+    peakRssMbByFigure: Record<string, number>
+  }
   /** One-minute load average before and after: other work on the machine shows here. */
   loadAverage: { start: number; end: number }
 }
@@ -174,41 +181,54 @@ export function printTable(result: BenchResult) {
   for (const text of summaryLines(result)) console.log(text)
 }
 
+// RESULTS.md leaves out what the terminal shows for diagnosis (connections, time in SQL).
+const MARKDOWN_COLUMNS = COLUMNS.filter(([key]) => !['connections', 'sql'].includes(key))
+
 function markdownOf(result: BenchResult): string {
-  const clients = result.readConnections > 1 ? `, reads from ${result.readConnections} clients` : ''
-  const title = `${result.machine.database === 'postgres' ? 'PostgreSQL' : 'PGlite'}, ${result.dataSet.scale} data set${clients}${result.quick ? ' (quick run)' : ''}`
+  const clients = (result.readConnections ?? 1) > 1 ? `, reads from ${result.readConnections} clients` : ''
+  const database = result.machine.database === 'postgres' ? 'PostgreSQL' : 'PGlite'
+  const title = `${database}, ${result.dataSet.scale} data set${clients}${result.quick ? ' (quick run)' : ''}`
   const rows = rowsOf(result)
   return [
     `### ${title}: ${result.date.slice(0, 10)}`,
     '',
     ...summaryLines(result).map(text => `- ${text}`),
     '',
-    `| ${COLUMNS.map(([, t]) => t).join(' | ')} |`,
-    `|${COLUMNS.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`,
-    ...rows.map(row => `| ${COLUMNS.map(([key]) => row[key]).join(' | ')} |`),
+    `| ${MARKDOWN_COLUMNS.map(([, t]) => t).join(' | ')} |`,
+    `|${MARKDOWN_COLUMNS.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`,
+    ...rows.map(row => `| ${MARKDOWN_COLUMNS.map(([key]) => row[key]).join(' | ')} |`),
     '',
   ].join('\n')
 }
 
 const SCALE_ORDER = ['national', 'region', 'prison']
 
-/** Keeps this run's JSON beside the others and regenerates the measured part of RESULTS.md from all of them. */
-export function writeResults(result: BenchResult, keep: boolean) {
+/** Writes bench/results/latest.json and, when kept, the run's own file beside those of the other data sets. */
+export function saveResult(result: BenchResult, keep: boolean) {
   mkdirSync(RESULTS_DIR, { recursive: true })
   const json = `${JSON.stringify(result, null, 2)}\n`
   writeFileSync(new URL('latest.json', RESULTS_DIR), json)
   if (!keep) return
   const clients = result.readConnections > 1 ? `-c${result.readConnections}` : ''
-  const name = `${result.machine.database}-${result.dataSet.scale}${clients}${result.quick ? '-quick' : ''}.json`
-  writeFileSync(new URL(name, RESULTS_DIR), json)
+  writeFileSync(
+    new URL(
+      `${result.machine.database}-${result.dataSet.scale}${clients}${result.quick ? '-quick' : ''}.json`,
+      RESULTS_DIR,
+    ),
+    json,
+  )
+}
+
+/** Regenerates the measured part of RESULTS.md (between its markers) from every kept result. */
+export function renderResults() {
   const kept = readdirSync(RESULTS_DIR)
     .filter(file => file.endsWith('.json') && file !== 'latest.json')
     .map(file => JSON.parse(readFileSync(new URL(file, RESULTS_DIR), 'utf8')) as BenchResult)
     .sort(
       (a, b) =>
-        a.machine.database.localeCompare(b.machine.database) * -1 ||
+        b.machine.database.localeCompare(a.machine.database) ||
         SCALE_ORDER.indexOf(a.dataSet.scale) - SCALE_ORDER.indexOf(b.dataSet.scale) ||
-        a.readConnections - b.readConnections ||
+        (a.readConnections ?? 1) - (b.readConnections ?? 1) ||
         Number(a.quick) - Number(b.quick),
     )
   const generated = [START, '', ...kept.map(markdownOf), END].join('\n')

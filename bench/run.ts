@@ -1,9 +1,11 @@
-// `npm run bench [-- --database URL] [--quick] [--write-results] [--only TEXT]`: starts Portcullis on the generated
-// database (bench/server.ts, a process of its own), warms it, loads it over HTTP with autocannon from this
-// process and, beside each figure, has the server measure the floor: the same calls without HTTP or rendering,
-// from as many concurrent callers, on the same database handle. Then times the prisoner import on a fresh
-// database. Prints a table, writes bench/results/latest.json and, with --write-results, regenerates the measured
-// part of bench/RESULTS.md. Without --database it uses the embedded database in DATA_DIR, as `npm run generate`.
+// `npm run bench [-- --database URL] [--quick] [--write-results]`: starts Portcullis on the generated database
+// (bench/server.ts, a process of its own), warms it, loads it over HTTP with autocannon from this process and,
+// beside each figure, has the server measure the floor: the same calls without HTTP or rendering, from as many
+// concurrent callers, on the same database handle. Then times the prisoner import on a fresh database. Prints a
+// table, writes bench/results/latest.json and, with --write-results, keeps the run beside the other data sets'
+// and regenerates the measured part of bench/RESULTS.md. Without --database it uses the embedded database in
+// DATA_DIR, as `npm run generate` does. Also: --only TEXT (figures whose names contain it), --connections N (read
+// clients, default 1), --explain (plans instead of load), --render (RESULTS.md from the kept results only).
 import { type ChildProcess, execFileSync, fork } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -13,7 +15,7 @@ import { establishmentReference } from '../src/platform/reference/establishments
 import { type ImportResult, timeImport } from './import.ts'
 import { type HttpRequest, httpLoad, type Latency, type Load } from './load.ts'
 import { duration } from './progress.ts'
-import { type BenchResult, type CaseResult, printTable, writeResults } from './report.ts'
+import { type BenchResult, type CaseResult, printTable, renderResults, saveResult } from './report.ts'
 import type { CaseSpec, Command, ServerSetup } from './server.ts'
 import { planFor, syntheticPrisoners } from './synthetic.ts'
 
@@ -24,6 +26,8 @@ const { values: args } = parseArgs({
     'write-results': { type: 'boolean', default: false },
     // Only the figures whose names contain this text ("search", "network", "import"…): to look into one.
     only: { type: 'string' },
+    // Nothing measured: RESULTS.md regenerated from the results kept in bench/results.
+    render: { type: 'boolean', default: false },
     // Concurrent clients for the read figures: one by default, the latency one analyst waits.
     connections: { type: 'string', default: '1' },
     // No load: EXPLAIN (ANALYZE, BUFFERS) of every read of each figure, to bench/results/explain-<db>-<scale>.txt.
@@ -228,6 +232,11 @@ async function explainAll(setup: ServerSetup, cases: CaseSpec[], ask: <T>(comman
 }
 
 async function main() {
+  if (args.render) {
+    renderResults()
+    say('bench/RESULTS.md regenerated from bench/results.')
+    return
+  }
   const started = performance.now()
   const loadBefore = loadavg()[0]
   say(`Load average ${loadBefore.toFixed(2)}; starting the server…`)
@@ -338,11 +347,13 @@ async function main() {
       peakMb: Math.round(Math.max(0, ...underLoad.map(([, peak]) => peak.rssMb))),
       peakHeapMb: Math.round(Math.max(0, ...underLoad.map(([, peak]) => peak.heapMb))),
       peakImportMb: imported?.peakMb ?? 0,
+      peakRssMbByFigure: Object.fromEntries(underLoad.map(([stage, peak]) => [stage.slice(6), Math.round(peak.rssMb)])),
     },
     loadAverage: { start: Math.round(loadBefore * 100) / 100, end: Math.round(loadavg()[0] * 100) / 100 },
   }
   printTable(result)
-  writeResults(result, args['write-results'])
+  saveResult(result, args['write-results'])
+  if (args['write-results']) renderResults()
   say(`\nBenchmark finished in ${duration(performance.now() - started)}; results in bench/results/latest.json.`)
 }
 
