@@ -1,5 +1,5 @@
 import { type CurrentUser, visibleTo } from '../../platform/access/user.ts'
-import { type Actor, recordAudit } from '../../platform/audit/audit.ts'
+import { actorOf, recordAudit } from '../../platform/audit/audit.ts'
 import type { Db, Executor } from '../../platform/db/database.ts'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/http/errors.ts'
 import { ENTITY_TYPES, type EntityType, extractEntities, normaliseEntity } from './entities.ts'
@@ -22,13 +22,6 @@ import {
 import type { DisseminationInput, GradingInput, LinksInput, SubmitInput } from './schema.ts'
 
 export const SEARCH_PAGE_SIZE = 20
-
-const actorOf = (user: CurrentUser, correlationId: string | null): Actor => ({
-  userId: user.id,
-  username: user.username,
-  establishmentCode: user.establishmentCode,
-  correlationId,
-})
 
 function gradingOf(report: repo.ReportRow): Grading | null {
   if (!report.gradingScheme) return null

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { sql } from 'kysely'
 import type { CurrentUser } from '../../platform/access/user.ts'
-import { type Actor, recordAudit } from '../../platform/audit/audit.ts'
+import { actorOf, recordAudit } from '../../platform/audit/audit.ts'
 import type { Db, Executor } from '../../platform/db/database.ts'
 import { londonToday } from '../../platform/deadlines/deadlines.ts'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/http/errors.ts'
@@ -20,13 +20,6 @@ import {
   signatureProblem,
   textHash,
 } from './rules.ts'
-
-const actorOf = (user: CurrentUser, correlationId: string | null): Actor => ({
-  userId: user.id,
-  username: user.username,
-  establishmentCode: user.establishmentCode,
-  correlationId,
-})
 
 export type InstructionInput = InstructionText & {
   riskArea: string

@@ -1,5 +1,5 @@
 import type { CurrentUser } from '../../platform/access/user.ts'
-import { recordAudit } from '../../platform/audit/audit.ts'
+import { actorOf, recordAudit } from '../../platform/audit/audit.ts'
 import type { Db, Executor } from '../../platform/db/database.ts'
 import { londonToday } from '../../platform/deadlines/deadlines.ts'
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/http/errors.ts'
@@ -360,10 +360,6 @@ class NotVisibleError extends NotFoundError {
     this.ref = ref
     this.establishmentCode = establishmentCode
   }
-}
-
-function actorOf(user: CurrentUser, correlationId: string) {
-  return { userId: user.id, username: user.username, establishmentCode: user.establishmentCode, correlationId }
 }
 
 async function assertEstablishmentInScope(trx: Executor, user: CurrentUser, code: string) {

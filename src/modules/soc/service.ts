@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import { type CurrentUser, visibleTo } from '../../platform/access/user.ts'
-import { type Actor, recordAudit } from '../../platform/audit/audit.ts'
+import { type Actor, actorOf, recordAudit } from '../../platform/audit/audit.ts'
 import type { Db, Executor } from '../../platform/db/database.ts'
 import { londonToday } from '../../platform/deadlines/deadlines.ts'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/http/errors.ts'
@@ -16,13 +16,6 @@ import {
   dipSample,
   dueDates,
 } from './rules.ts'
-
-const actorOf = (user: CurrentUser, correlationId: string | null): Actor => ({
-  userId: user.id,
-  username: user.username,
-  establishmentCode: user.establishmentCode,
-  correlationId,
-})
 
 const OCGM_FLAG = 'DOCGM'
 

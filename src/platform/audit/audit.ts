@@ -11,6 +11,14 @@ export type Actor = {
 
 export const SYSTEM_ACTOR: Actor = { userId: null, username: 'system', establishmentCode: null, correlationId: null }
 
+/** The actor for a signed-in person (or a system with a token) acting under a request. */
+export function actorOf(
+  user: { id: string; username: string; establishmentCode: string },
+  correlationId: string | null,
+): Actor {
+  return { userId: user.id, username: user.username, establishmentCode: user.establishmentCode, correlationId }
+}
+
 /** What happened. Details must never contain intelligence text: references and field names only. */
 export type AuditEntry = {
   action: string
