@@ -56,6 +56,9 @@ const LOADS = args.quick
 const loadOf = (c: CaseSpec): Load =>
   c.group === 'baseline' ? LOADS.baseline : c.group === 'submit' ? LOADS.submit : LOADS.read
 const chosen = (name: string) => !args.only || name.includes(args.only)
+// A figure run while other work took more than a fifth of the machine is measured again, up to three times.
+const DISTURBED = 0.2
+const MAX_ATTEMPTS = 3
 
 const say = (line: string) => console.error(line)
 
@@ -262,44 +265,33 @@ async function main() {
     })
   }
 
-  const results: CaseResult[] = []
-  for (const c of cases) {
-    say(`${c.name}…`)
-    const load = loadOf(c)
-    const statements = await ask<{ app: number; floor: number; difference: string[]; hits?: string }>({
-      command: 'record',
-      name: c.name,
-    })
-    for (const line of statements.difference) say(`  ${line}`)
-    await ask({ command: 'stage', name: `http: ${c.name}` })
-    type Counters = { statements: number; ms: number; cpuMs: number; wal: { bytes: number; fullPages: number } }
+  type Counters = { statements: number; ms: number; cpuMs: number; wal: { bytes: number; fullPages: number } }
+  /** Busy CPU that was none of ours while `work` ran, as a share of the machine. */
+  const disturbed = async <T extends { seconds: number }>(work: () => Promise<T>) => {
     const before = { server: await ask<Counters>({ command: 'counters' }), machine: machineBusyMs(), own: ownCpuMs() }
     const postgres = postgresCpuMeter()
-    const app = await httpLoad(base, httpRequest(c), load)
-    const inSql = await ask<Counters>({ command: 'counters' })
+    const answer = await work()
+    const after = await ask<Counters>({ command: 'counters' })
     const used = {
-      server: inSql.cpuMs - before.server.cpuMs,
+      server: after.cpuMs - before.server.cpuMs,
       postgres: postgres.stop(),
       loadGenerator: ownCpuMs() - before.own,
     }
     const others = machineBusyMs() - before.machine - used.server - (used.postgres ?? 0) - used.loadGenerator
-    const perRequest = (ms: number) => Math.round((ms / Math.max(app.requests, 1)) * 100) / 100
-    const cpu = {
-      server: perRequest(used.server),
-      postgres: used.postgres === null ? null : perRequest(used.postgres),
-      loadGenerator: perRequest(used.loadGenerator),
-      // Busy CPU not ours, as a share of the machine's cores over the run (only meaningful with a local database).
-      othersShare: Math.round((Math.max(0, others) / (app.seconds * 1000 * cpus)) * 100) / 100,
-    }
-    // Cluster-wide, so other databases' writes count too; full-page images follow each checkpoint.
-    const wal = {
-      kbPerRequest: perRequest((inSql.wal.bytes - before.server.wal.bytes) / 1024),
-      fullPagesPerRequest: perRequest(inSql.wal.fullPages - before.server.wal.fullPages),
-    }
+    const othersShare = Math.round((Math.max(0, others) / (answer.seconds * 1000 * cpus)) * 100) / 100
+    return { answer, used, othersShare, sql: after, walBefore: before.server.wal }
+  }
+
+  /** One attempt at a figure: the load over HTTP, then the floor, each watched for other work on the machine. */
+  const measure = async (c: CaseSpec, statements: Recorded): Promise<CaseResult> => {
+    const load = loadOf(c)
+    await ask({ command: 'stage', name: `http: ${c.name}` })
+    const http = await disturbed(() => httpLoad(base, httpRequest(c), load))
     await ask({ command: 'stage', name: `floor: ${c.name}` })
-    const floor = await ask<Latency>({ command: 'floor', name: c.name, load })
-    const requests = Math.max(app.requests, 1)
-    const result: CaseResult = {
+    const floor = await disturbed(() => ask<Latency>({ command: 'floor', name: c.name, load }))
+    const app = http.answer
+    const perRequest = (ms: number) => Math.round((ms / Math.max(app.requests, 1)) * 100) / 100
+    return {
       name: c.name,
       group: c.group,
       path: c.request.path,
@@ -307,20 +299,50 @@ async function main() {
       hits: statements.hits,
       app: {
         ...app,
-        sqlMsPerRequest: Math.round((inSql.ms / requests) * 100) / 100,
-        statementsPerRequest: Math.round((inSql.statements / requests) * 10) / 10,
-        cpuMsPerRequest: cpu,
-        wal,
+        sqlMsPerRequest: perRequest(http.sql.ms),
+        statementsPerRequest: Math.round((http.sql.statements / Math.max(app.requests, 1)) * 10) / 10,
+        cpuMsPerRequest: {
+          server: perRequest(http.used.server),
+          postgres: http.used.postgres === null ? null : perRequest(http.used.postgres),
+          loadGenerator: perRequest(http.used.loadGenerator),
+          othersShare: http.othersShare,
+        },
+        // Cluster-wide, so other databases' writes count too; full-page images follow each checkpoint.
+        wal: {
+          kbPerRequest: perRequest((http.sql.wal.bytes - http.walBefore.bytes) / 1024),
+          fullPagesPerRequest: perRequest(http.sql.wal.fullPages - http.walBefore.fullPages),
+        },
       },
-      floor,
+      floor: { ...floor.answer, othersShare: floor.othersShare },
       statements: { app: statements.app, floor: statements.floor, same: statements.difference.length === 0 },
     }
-    results.push(result)
-    say(
-      `  app p50 ${app.p50} p95 ${app.p95} p99 ${app.p99} ms, ${app.perSecond}/s (${app.errors} errors); ` +
-        `floor p50 ${floor.p50} p95 ${floor.p95} p99 ${floor.p99} ms, ${floor.perSecond}/s; ${statements.app} statements`,
-    )
-    if (app.errors > 0) say(`  answers: ${JSON.stringify(app.statuses)}`)
+  }
+
+  type Recorded = { app: number; floor: number; difference: string[]; hits?: string }
+  const results: CaseResult[] = []
+  for (const c of cases) {
+    say(`${c.name}…`)
+    const statements = await ask<Recorded>({ command: 'record', name: c.name })
+    for (const line of statements.difference) say(`  ${line}`)
+    // Other people's work on a shared machine spoils a figure: measure again, keep the least disturbed attempt.
+    let best: CaseResult | null = null
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const result = await measure(c, statements)
+      const disturbance = Math.max(result.app.cpuMsPerRequest.othersShare, result.floor.othersShare ?? 0)
+      const { app, floor } = result
+      say(
+        `  app p50 ${app.p50} p95 ${app.p95} p99 ${app.p99} ms, ${app.perSecond}/s (${app.errors} errors); ` +
+          `floor p50 ${floor.p50} p95 ${floor.p95} p99 ${floor.p99} ms, ${floor.perSecond}/s; ` +
+          `${statements.app} statements; other work ${Math.round(disturbance * 100)}% of the machine`,
+      )
+      if (app.errors > 0) say(`  answers: ${JSON.stringify(app.statuses)}`)
+      const bestDisturbance = best
+        ? Math.max(best.app.cpuMsPerRequest.othersShare, best.floor.othersShare ?? 0)
+        : Number.POSITIVE_INFINITY
+      if (disturbance < bestDisturbance) best = { ...result, attempts: attempt }
+      if (disturbance <= DISTURBED) break
+    }
+    results.push(best!)
   }
   const auditCeiling = chosen('submit') ? await ask<Latency>({ command: 'audit-ceiling', load: LOADS.submit }) : null
   await ask({ command: 'stage', name: 'done' })
