@@ -174,13 +174,24 @@ export function disseminations(db: Executor, reportId: string) {
 /** Upserts entity values and returns their ids. */
 export async function entityIds(db: Executor, entities: readonly { type: string; value: string }[]) {
   if (entities.length === 0) return new Map<string, number>()
-  const rows = await db
+  // New values are inserted; values already known are read, not rewritten: an upsert would lock each shared entity
+  // (a phone number named in many reports) until commit, and queue every submission that names it.
+  const added = await db
     .insertInto('intelligenceEntity')
     .values(entities.map(e => ({ type: e.type, value: e.value })))
-    .onConflict(oc => oc.columns(['type', 'value']).doUpdateSet({ type: eb => eb.ref('excluded.type') }))
+    .onConflict(oc => oc.columns(['type', 'value']).doNothing())
     .returning(['id', 'type', 'value'])
     .execute()
-  return new Map(rows.map(row => [`${row.type}:${row.value}`, row.id]))
+  const ids = new Map(added.map(row => [`${row.type}:${row.value}`, row.id]))
+  const known = entities.filter(e => !ids.has(`${e.type}:${e.value}`))
+  if (known.length > 0) {
+    const { rows } = await sql<{ id: number; type: string; value: string }>`
+      select e.id, e.type, e.value from intelligence_entity e
+      join unnest(${known.map(k => k.type)}::text[], ${known.map(k => k.value)}::text[]) as k(type, value)
+        on e.type = k.type and e.value = k.value`.execute(db)
+    for (const row of rows) ids.set(`${row.type}:${row.value}`, row.id)
+  }
+  return ids
 }
 
 /** The do-not-link values that apply to an establishment (its own and the national ones). */
@@ -303,11 +314,18 @@ export type SearchFilters = {
   page: number
 }
 
+/** Matches counted and ranked at most: past this a search says "more than 1,000" and ranks the newest 1,000. */
 const COUNT_CAP = 1000
+/**
+ * The newest reports a search with words reads one by one before it turns to the full-text index. A common word is
+ * in so many reports that its newest thousand matches lie among the newest few thousand reports, and reading those
+ * costs less than collecting every match from the index (half a million for "phone" nationally) to rank them all.
+ */
+const RECENT_WINDOW = 10_000
 
 /**
- * Full-text search over what the viewer may read: the original words where they may read them, otherwise the
- * sanitised text. Ranked, then newest; the count stops at 1,000 so a common word stays fast.
+ * Reports matching the words and filters that the viewer may see: the newest 1,001 matches at most, ranked by
+ * relevance, one page of them with highlights, and how many there are (capped at 1,000).
  */
 export async function searchReports(
   db: Executor,
@@ -315,13 +333,11 @@ export async function searchReports(
   canReadOriginal: boolean,
   filters: SearchFilters,
   pageSize: number,
+  recentWindow = RECENT_WINDOW,
 ) {
   const query = filters.q?.trim() ? sql`websearch_to_tsquery('english', ${filters.q.trim()})` : null
   const readable = originalReadable(viewer, canReadOriginal)
   let base = db.selectFrom('intelligenceReport as r').where(visibleReport(viewer))
-  if (query) {
-    base = base.where(sql<SqlBool>`((${readable} and r.text_search @@ ${query}) or r.sanitised_search @@ ${query})`)
-  }
   if (filters.establishment) base = base.where('r.establishmentCode', '=', filters.establishment)
   if (filters.from) base = base.where('r.submittedAt', '>=', new Date(`${filters.from}T00:00:00Z`))
   if (filters.to)
@@ -360,41 +376,85 @@ export async function searchReports(
       ),
     )
   }
+  // The original words where this viewer may read them, else the sanitised words: for the match and for the rank.
+  const matches = query
+    ? sql<SqlBool>`((${readable} and r.text_search @@ ${query}) or r.sanitised_search @@ ${query})`
+    : sql<SqlBool>`true`
   const rank = query
     ? sql<number>`ts_rank_cd(case when ${readable} then r.text_search else r.sanitised_search end, ${query})`
     : sql<number>`0`
-  const rows = await base
-    .innerJoin('establishment as e', 'e.code', 'r.establishmentCode')
-    .select([
-      'r.id',
-      'r.ref',
-      'r.status',
-      'r.submittedAt',
-      'r.threatAreas',
-      'r.urgent',
-      'r.establishmentCode',
-      'e.name as establishmentName',
-      'r.gradingScheme',
-      'r.gradingSource',
-      'r.gradingIntelligence',
-      'r.gradingHandling',
-      rank.as('rank'),
-      sql<boolean>`${readable}`.as('originalReadable'),
-    ])
-    .orderBy(sql`rank`, 'desc')
-    .orderBy('r.submittedAt', 'desc')
-    .limit(pageSize)
-    .offset((filters.page - 1) * pageSize)
-    .execute()
-  const counted = await db
-    .selectFrom(
-      base
-        .select(sql`1`.as('one'))
-        .limit(COUNT_CAP + 1)
-        .as('hits'),
-    )
-    .select(eb => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow()
+  const hitColumns = [
+    'r.id',
+    'r.ref',
+    'r.status',
+    'r.submittedAt',
+    'r.threatAreas',
+    'r.urgent',
+    'r.establishmentCode',
+    'r.gradingScheme',
+    'r.gradingSource',
+    'r.gradingIntelligence',
+    'r.gradingHandling',
+    rank.as('rank'),
+    sql<boolean>`${readable}`.as('originalReadable'),
+  ] as const
+
+  // One page of the newest COUNT_CAP + 1 matches among `reports`, best first, each row carrying how many there are.
+  const pageOf = (reports: typeof base) =>
+    db
+      .selectFrom(
+        reports
+          .select(hitColumns)
+          .where(matches)
+          .orderBy('r.submittedAt', 'desc')
+          .orderBy('r.id', 'desc')
+          .limit(COUNT_CAP + 1)
+          .as('h'),
+      )
+      .innerJoin('establishment as e', 'e.code', 'h.establishmentCode')
+      .selectAll('h')
+      .select(['e.name as establishmentName', sql<number>`count(*) over ()`.as('hits')])
+      .orderBy('h.rank', 'desc')
+      .orderBy('h.submittedAt', 'desc')
+      .orderBy('h.id', 'desc')
+      .limit(pageSize)
+      .offset((filters.page - 1) * pageSize)
+      .execute()
+
+  let rows: Awaited<ReturnType<typeof pageOf>> | null = null
+  if (query) {
+    // First the newest reports, read in date order. Enough matches there, or nothing older to read, and the answer
+    // is complete; otherwise the words are rare enough for the index to find every match cheaply.
+    // The window keeps the table's columns under the table's alias, so it stands in for the table.
+    const recent = db.selectFrom(
+      base.selectAll('r').orderBy('r.submittedAt', 'desc').orderBy('r.id', 'desc').limit(recentWindow).as('r'),
+    ) as unknown as typeof base
+    const fromRecent = await pageOf(recent)
+    if (Number(fromRecent[0]?.hits ?? 0) > COUNT_CAP) rows = fromRecent
+    else {
+      const read = await db
+        .selectFrom(base.select(sql`1`.as('one')).limit(recentWindow).as('w'))
+        .select(eb => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+      if (Number(read.n) < recentWindow) rows = fromRecent
+    }
+  }
+  rows ??= await pageOf(base)
+  let hits = Number(rows[0]?.hits ?? 0)
+  if (rows.length === 0 && filters.page > 1) {
+    // Past the last page: the total still tells the reader how far back to go.
+    const counted = await db
+      .selectFrom(
+        base
+          .select(sql`1`.as('one'))
+          .where(matches)
+          .limit(COUNT_CAP + 1)
+          .as('m'),
+      )
+      .select(eb => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
+    hits = Number(counted.n)
+  }
   // Highlights for the page only, from the text this viewer may read.
   const highlights = new Map<string, string>()
   if (query && rows.length > 0) {
@@ -406,9 +466,9 @@ export async function searchReports(
     for (const row of marked) highlights.set(row.id, row.snippet)
   }
   return {
-    rows: rows.map(row => ({ ...row, snippet: highlights.get(row.id) ?? null })),
-    total: Math.min(counted.n, COUNT_CAP),
-    totalCapped: counted.n > COUNT_CAP,
+    rows: rows.map(({ hits: _, ...row }) => ({ ...row, snippet: highlights.get(row.id) ?? null })),
+    total: Math.min(hits, COUNT_CAP),
+    totalCapped: hits > COUNT_CAP,
   }
 }
 
@@ -487,7 +547,11 @@ export async function network(db: Executor, viewer: Viewer, nominal: { id: strin
 
   function connect(members: Awaited<ReturnType<typeof membersOf>>, depth: 1 | 2, from: Set<string>) {
     const byReport = new Map<string, typeof members>()
-    for (const m of members) byReport.set(m.reportId, [...(byReport.get(m.reportId) ?? []), m])
+    for (const m of members) {
+      const group = byReport.get(m.reportId)
+      if (group) group.push(m)
+      else byReport.set(m.reportId, [m])
+    }
     for (const group of byReport.values()) {
       const anchors = group.filter(m => from.has(m.node.id))
       for (const m of group) {
@@ -553,7 +617,8 @@ export async function network(db: Executor, viewer: Viewer, nominal: { id: strin
       .orderBy('r.submittedAt', 'desc')
       .limit(NETWORK_REPORT_LIMIT)
       .execute()
-    const secondIds = second.map(r => r.id).filter(id => !firstIds.includes(id))
+    const seen = new Set(firstIds)
+    const secondIds = second.map(r => r.id).filter(id => !seen.has(id))
     connect(await membersOf(secondIds), 2, new Set(level1.map(n => n.id)))
   }
   return { nodes: [...nodes.values()], edges: [...edges.values()] }

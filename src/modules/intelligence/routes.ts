@@ -556,11 +556,16 @@ export function intelligenceRoutes(deps: Deps) {
         { id: nominal.id, ref: nominal.ref, label, establishmentCode: nominal.establishmentCode },
         cid(request),
       )
+      // The tables take each link's two ends and each depth's nodes ready-made: looking nodes up in the template
+      // costs a pass over every node for every link.
+      const byId = new Map(graph.nodes.map(node => [node.id, node]))
       return reply.view(`${VIEWS}/network.njk`, {
         nominal,
         label,
         graph,
         graphJson: JSON.stringify(graph),
+        layers: { 1: graph.nodes.filter(n => n.depth === 1), 2: graph.nodes.filter(n => n.depth === 2) },
+        links: graph.edges.map(edge => ({ from: byId.get(edge.from), to: byId.get(edge.to), reports: edge.reports })),
         labels: LABELS,
       })
     })

@@ -154,35 +154,40 @@ export function intelligenceService(db: Db) {
     now: Date,
     field = 'nominals',
   ) {
-    for (const [index, link] of links.entries()) {
-      const nominal = await trx
-        .selectFrom('peopleNominal as n')
-        .select(['n.id'])
-        .where('n.ref', '=', link.prisonerNumber)
-        .where(repoVisibleNominal(user))
-        .executeTakeFirst()
-      if (!nominal)
-        throw ValidationError.field(
-          `${field}.${index}.prisonerNumber`,
-          `No person you can see has the reference ${link.prisonerNumber}`,
-        )
-      await trx
-        .insertInto('intelligenceNominalLink')
-        .values({
+    if (links.length === 0) return
+    const found = await trx
+      .selectFrom('peopleNominal as n')
+      .select(['n.id', 'n.ref'])
+      .where('n.ref', 'in', [...new Set(links.map(link => link.prisonerNumber))])
+      .where(repoVisibleNominal(user))
+      .execute()
+    const idOf = new Map(found.map(n => [n.ref, n.id]))
+    const missing = links.findIndex(link => !idOf.has(link.prisonerNumber))
+    if (missing >= 0)
+      throw ValidationError.field(
+        `${field}.${missing}.prisonerNumber`,
+        `No person you can see has the reference ${links[missing].prisonerNumber}`,
+      )
+    // One row per person; named twice, the later role stands.
+    const roles = new Map(links.map(link => [idOf.get(link.prisonerNumber)!, link.role]))
+    await trx
+      .insertInto('intelligenceNominalLink')
+      .values(
+        [...roles].map(([nominalId, role]) => ({
           reportId: report.id,
-          nominalId: nominal.id,
-          role: link.role,
+          nominalId,
+          role,
           establishmentCode: report.establishmentCode,
           linkedBy: user.username,
           linkedAt: now,
-        })
-        .onConflict(oc =>
-          oc
-            .columns(['reportId', 'nominalId'])
-            .doUpdateSet({ role: link.role, linkedBy: user.username, linkedAt: now }),
-        )
-        .execute()
-    }
+        })),
+      )
+      .onConflict(oc =>
+        oc
+          .columns(['reportId', 'nominalId'])
+          .doUpdateSet(eb => ({ role: eb.ref('excluded.role'), linkedBy: user.username, linkedAt: now })),
+      )
+      .execute()
   }
 
   /** An assessment step on a report: scope, compartment and permission checked, one transaction, one event. */

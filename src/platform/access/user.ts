@@ -104,10 +104,15 @@ export function visibleTo(
   user: Pick<CurrentUser, 'establishmentCodes' | 'compartments'>,
   columns: { establishment: string; compartment?: string },
 ): RawBuilder<boolean> {
+  const codes = user.establishmentCodes === 'all' ? 'all' : [...user.establishmentCodes]
+  // One prison is compared with `=`, not `= any(…)`: PostgreSQL before 17 walks an index in order only for `=`, and
+  // a search at one prison reads its newest reports first through (establishment_code, submitted_at desc).
   const scope =
-    user.establishmentCodes === 'all'
+    codes === 'all'
       ? sql<boolean>`true`
-      : sql<boolean>`${sql.ref(columns.establishment)} = any(${[...user.establishmentCodes]}::text[])`
+      : codes.length === 1
+        ? sql<boolean>`${sql.ref(columns.establishment)} = ${codes[0]}`
+        : sql<boolean>`${sql.ref(columns.establishment)} = any(${codes}::text[])`
   if (!columns.compartment) return scope
   const compartment = sql<boolean>`(${sql.ref(columns.compartment)} is null or ${sql.ref(columns.compartment)} = any(${[
     ...user.compartments,
