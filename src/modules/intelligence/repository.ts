@@ -61,9 +61,21 @@ export function findReportByRef(db: Executor, ref: string) {
     .executeTakeFirst()
 }
 
-export async function nextReportNumber(db: Executor): Promise<number> {
-  const { rows } = await sql<{ n: number }>`select nextval('intelligence_report_seq') as n`.execute(db)
-  return rows[0].n
+/**
+ * The report a reporter already made with this submission key, or else the next report number: one read. A number
+ * is taken only when there is no earlier report, so a repeated submission leaves no gap in the numbers.
+ */
+export async function previousOrNextNumber(db: Executor, reporterId: string, submissionKey: string) {
+  const { rows } = await sql<{ ref: string | null; status: string | null; next: string | null }>`
+    select p.ref, p.status, case when p.ref is null then nextval('intelligence_report_seq') end as next
+    from (select 1) as one
+    left join intelligence_report p on p.reporter_id = ${reporterId} and p.submission_key = ${submissionKey}`.execute(
+    db,
+  )
+  const row = rows[0]
+  return row.ref
+    ? { previous: { ref: row.ref, status: row.status! }, next: 0 }
+    : { previous: null, next: Number(row.next) }
 }
 
 export function gradingSchemeOf(db: Executor, establishmentCode: string) {
@@ -174,22 +186,31 @@ export function disseminations(db: Executor, reportId: string) {
 /** Upserts entity values and returns their ids. */
 export async function entityIds(db: Executor, entities: readonly { type: string; value: string }[]) {
   if (entities.length === 0) return new Map<string, number>()
-  // New values are inserted; values already known are read, not rewritten: an upsert would lock each shared entity
-  // (a phone number named in many reports) until commit, and queue every submission that names it.
-  const added = await db
-    .insertInto('intelligenceEntity')
-    .values(entities.map(e => ({ type: e.type, value: e.value })))
-    .onConflict(oc => oc.columns(['type', 'value']).doNothing())
-    .returning(['id', 'type', 'value'])
-    .execute()
-  const ids = new Map(added.map(row => [`${row.type}:${row.value}`, row.id]))
-  const known = entities.filter(e => !ids.has(`${e.type}:${e.value}`))
-  if (known.length > 0) {
-    const { rows } = await sql<{ id: number; type: string; value: string }>`
-      select e.id, e.type, e.value from intelligence_entity e
-      join unnest(${known.map(k => k.type)}::text[], ${known.map(k => k.value)}::text[]) as k(type, value)
-        on e.type = k.type and e.value = k.value`.execute(db)
-    for (const row of rows) ids.set(`${row.type}:${row.value}`, row.id)
+  // New values are inserted and known values read, in one statement. Known values are not rewritten: an upsert
+  // would lock each shared entity (a phone number named in many reports) until commit, and queue every submission
+  // that names it.
+  const types = entities.map(e => e.type)
+  const values = entities.map(e => e.value)
+  const { rows } = await sql<{ id: string; type: string; value: string }>`
+    with wanted (type, value) as (select * from unnest(${types}::text[], ${values}::text[])),
+    added as (
+      insert into intelligence_entity (type, value) select type, value from wanted
+      on conflict (type, value) do nothing returning id, type, value)
+    select id, type, value from added
+    union all
+    select e.id, e.type, e.value from intelligence_entity e join wanted w on w.type = e.type and w.value = e.value`.execute(
+    db,
+  )
+  const ids = new Map(rows.map(row => [`${row.type}:${row.value}`, Number(row.id)]))
+  // A value another submission added after this statement began is neither added nor seen by it: read it again.
+  const late = entities.filter(e => !ids.has(`${e.type}:${e.value}`))
+  if (late.length > 0) {
+    const again = await db
+      .selectFrom('intelligenceEntity')
+      .select(['id', 'type', 'value'])
+      .where(eb => eb.or(late.map(e => eb.and([eb('type', '=', e.type), eb('value', '=', e.value)]))))
+      .execute()
+    for (const row of again) ids.set(`${row.type}:${row.value}`, Number(row.id))
   }
   return ids
 }
@@ -317,11 +338,14 @@ export type SearchFilters = {
 /** Matches counted and ranked at most: past this a search says "more than 1,000" and ranks the newest 1,000. */
 const COUNT_CAP = 1000
 /**
- * The newest reports a search with words reads one by one before it turns to the full-text index. A common word is
- * in so many reports that its newest thousand matches lie among the newest few thousand reports, and reading those
- * costs less than collecting every match from the index (half a million for "phone" nationally) to rank them all.
+ * How a search with words finds its matches. A common word is in so many reports that its newest thousand matches lie
+ * among the newest few thousand reports, and reading those in date order costs less than collecting every match from
+ * the full-text index (half a million for "phone" nationally) to keep the newest. A rare word is the other way round:
+ * reading reports one by one would read them all. So a search first reads the newest `sample` reports it may see;
+ * where at least `denseShare` of them match, it reads on in date order, up to `window` reports; otherwise, or if the
+ * window was not enough, the index finds the matches. Both ways give the same answer.
  */
-const RECENT_WINDOW = 10_000
+export const SEARCH_STRATEGY = { sample: 200, denseShare: 0.15, window: 10_000 }
 
 /**
  * Reports matching the words and filters that the viewer may see: the newest 1,001 matches at most, ranked by
@@ -333,7 +357,7 @@ export async function searchReports(
   canReadOriginal: boolean,
   filters: SearchFilters,
   pageSize: number,
-  recentWindow = RECENT_WINDOW,
+  strategy = SEARCH_STRATEGY,
 ) {
   const query = filters.q?.trim() ? sql`websearch_to_tsquery('english', ${filters.q.trim()})` : null
   const readable = originalReadable(viewer, canReadOriginal)
@@ -421,22 +445,28 @@ export async function searchReports(
       .offset((filters.page - 1) * pageSize)
       .execute()
 
+  // The newest `limit` reports the viewer may see within the filters, under the table's own alias, so that they
+  // stand in for the table. In date order only, so that PostgreSQL walks an index and stops early.
+  const newest = (limit: number) =>
+    db.selectFrom(base.selectAll('r').orderBy('r.submittedAt', 'desc').limit(limit).as('r')) as unknown as typeof base
+
   let rows: Awaited<ReturnType<typeof pageOf>> | null = null
   if (query) {
-    // First the newest reports, read in date order. Enough matches there, or nothing older to read, and the answer
-    // is complete; otherwise the words are rare enough for the index to find every match cheaply.
-    // The window keeps the table's columns under the table's alias, so it stands in for the table.
-    const recent = db.selectFrom(
-      base.selectAll('r').orderBy('r.submittedAt', 'desc').orderBy('r.id', 'desc').limit(recentWindow).as('r'),
-    ) as unknown as typeof base
-    const fromRecent = await pageOf(recent)
-    if (Number(fromRecent[0]?.hits ?? 0) > COUNT_CAP) rows = fromRecent
-    else {
-      const read = await db
-        .selectFrom(base.select(sql`1`.as('one')).limit(recentWindow).as('w'))
-        .select(eb => eb.fn.countAll<number>().as('n'))
-        .executeTakeFirstOrThrow()
-      if (Number(read.n) < recentWindow) rows = fromRecent
+    const sampled = await newest(strategy.sample)
+      .select(eb => [eb.fn.countAll<number>().as('read'), sql<number>`count(*) filter (where ${matches})`.as('hits')])
+      .executeTakeFirstOrThrow()
+    const [read, hits] = [Number(sampled.read), Number(sampled.hits)]
+    if (read < strategy.sample || hits >= read * strategy.denseShare) {
+      const fromNewest = await pageOf(newest(strategy.window))
+      if (Number(fromNewest[0]?.hits ?? 0) > COUNT_CAP) rows = fromNewest
+      else {
+        // Fewer than enough matches: the answer is whole only if the window held every report there is to read.
+        const windowed = await db
+          .selectFrom(base.select(sql`1`.as('one')).limit(strategy.window).as('w'))
+          .select(eb => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+        if (Number(windowed.n) < strategy.window) rows = fromNewest
+      }
     }
   }
   rows ??= await pageOf(base)

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { type CurrentUser, visibleTo } from '../../platform/access/user.ts'
 import { actorOf, recordAudit } from '../../platform/audit/audit.ts'
 import type { Db, Executor } from '../../platform/db/database.ts'
@@ -126,24 +127,23 @@ export function intelligenceService(db: Db) {
     const found = extractEntities(text)
     if (found.length === 0) return
     const ids = await repo.entityIds(trx, found)
-    const blocked = new Set(
-      (await repo.doNotLinkValues(trx, report.establishmentCode)).map(d => `${d.type}:${d.value}`),
-    )
-    await trx
-      .insertInto('intelligenceReportEntity')
-      .values(
-        found.map(entity => ({
-          reportId: report.id,
-          entityId: ids.get(`${entity.type}:${entity.value}`)!,
-          status: blocked.has(`${entity.type}:${entity.value}`) ? 'do-not-link' : 'suggested',
-          establishmentCode: report.establishmentCode,
-          raw: entity.raw.slice(0, 200),
-          decidedBy: null,
-          decidedAt: null,
-        })),
-      )
-      .onConflict(oc => oc.columns(['reportId', 'entityId']).doNothing())
-      .execute()
+    // The do-not-link check is made by the insert itself: one statement, not a read of the whole list.
+    await sql`
+      insert into intelligence_report_entity (report_id, entity_id, status, establishment_code, raw)
+      select ${report.id}::uuid, f.entity_id,
+        case when exists (
+          select 1 from intelligence_do_not_link d
+          where d.removed_at is null and d.type = f.type and d.value = f.value
+            and (d.establishment_code = ${report.establishmentCode} or d.establishment_code is null)
+        ) then 'do-not-link' else 'suggested' end,
+        ${report.establishmentCode}, f.raw
+      from unnest(
+        ${found.map(e => ids.get(`${e.type}:${e.value}`)!)}::bigint[],
+        ${found.map(e => e.type)}::text[],
+        ${found.map(e => e.value)}::text[],
+        ${found.map(e => e.raw.slice(0, 200))}::text[]
+      ) as f (entity_id, type, value, raw)
+      on conflict (report_id, entity_id) do nothing`.execute(trx)
   }
 
   async function linkNominals(
@@ -155,39 +155,27 @@ export function intelligenceService(db: Db) {
     field = 'nominals',
   ) {
     if (links.length === 0) return
-    const found = await trx
-      .selectFrom('peopleNominal as n')
-      .select(['n.id', 'n.ref'])
-      .where('n.ref', 'in', [...new Set(links.map(link => link.prisonerNumber))])
-      .where(repoVisibleNominal(user))
-      .execute()
-    const idOf = new Map(found.map(n => [n.ref, n.id]))
-    const missing = links.findIndex(link => !idOf.has(link.prisonerNumber))
+    // One row per person; named twice, the later role stands. Found, checked for scope and linked in one statement.
+    const roles = new Map(links.map(link => [link.prisonerNumber, link.role]))
+    const { rows: linked } = await sql<{ ref: string }>`
+      with wanted (ref, role) as (select * from unnest(${[...roles.keys()]}::text[], ${[...roles.values()]}::text[])),
+      linked as (
+        insert into intelligence_nominal_link (report_id, nominal_id, role, establishment_code, linked_by, linked_at)
+        select ${report.id}::uuid, n.id, w.role, ${report.establishmentCode}, ${user.username}, ${now}::timestamptz
+        from wanted w join people_nominal n on n.ref = w.ref
+        where ${repoVisibleNominal(user)}
+        on conflict (report_id, nominal_id)
+          do update set role = excluded.role, linked_by = excluded.linked_by, linked_at = excluded.linked_at
+        returning nominal_id)
+      select n.ref from linked join people_nominal n on n.id = linked.nominal_id`.execute(trx)
+    const found = new Set(linked.map(row => row.ref))
+    const missing = links.findIndex(link => !found.has(link.prisonerNumber))
+    // The transaction is abandoned with the error, so the links made are undone.
     if (missing >= 0)
       throw ValidationError.field(
         `${field}.${missing}.prisonerNumber`,
         `No person you can see has the reference ${links[missing].prisonerNumber}`,
       )
-    // One row per person; named twice, the later role stands.
-    const roles = new Map(links.map(link => [idOf.get(link.prisonerNumber)!, link.role]))
-    await trx
-      .insertInto('intelligenceNominalLink')
-      .values(
-        [...roles].map(([nominalId, role]) => ({
-          reportId: report.id,
-          nominalId,
-          role,
-          establishmentCode: report.establishmentCode,
-          linkedBy: user.username,
-          linkedAt: now,
-        })),
-      )
-      .onConflict(oc =>
-        oc
-          .columns(['reportId', 'nominalId'])
-          .doUpdateSet(eb => ({ role: eb.ref('excluded.role'), linkedBy: user.username, linkedAt: now })),
-      )
-      .execute()
   }
 
   /** An assessment step on a report: scope, compartment and permission checked, one transaction, one event. */
@@ -243,53 +231,67 @@ export function intelligenceService(db: Db) {
       correlationId: string | null,
       now = new Date(),
     ) {
-      const previous = await db
-        .selectFrom('intelligenceReport')
-        .select(['ref', 'status'])
-        .where('reporterId', '=', user.id)
-        .where('submissionKey', '=', submissionKey)
-        .executeTakeFirst()
-      if (previous) return { ref: previous.ref, status: previous.status, repeated: true }
       const occurredAt = new Date(input.occurredAt)
       if (occurredAt.getTime() > now.getTime() + 5 * 60_000)
         throw ValidationError.field('occurredAt', 'When it happened must be in the past')
+      const numbered = await repo.previousOrNextNumber(db, user.id, submissionKey)
+      if (numbered.previous) return { ...numbered.previous, repeated: true }
       return db.transaction().execute(async trx => {
         const establishmentCode = user.establishmentCode
-        const ref = reportRef(establishmentCode, now.getUTCFullYear(), await repo.nextReportNumber(trx))
+        const ref = reportRef(establishmentCode, now.getUTCFullYear(), numbered.next)
         const { compartment, originalCompartment } = compartmentsFor({
           threatAreas: input.threatAreas as ThreatArea[],
           sourceType: input.sourceType as SourceType,
         })
         const named = input.nominals.filter((n): n is { name: string } => 'name' in n).map(n => n.name)
+        // The report and its first status in one statement.
         const inserted = await trx
-          .insertInto('intelligenceReport')
-          .values({
-            ref,
-            establishmentCode,
-            compartment,
-            originalCompartment,
-            reporterId: user.id,
-            reporterUsername: user.username,
-            submissionKey,
-            submittedAt: now,
-            occurredAt,
-            location: input.location ?? null,
-            sourceType: input.sourceType,
-            threatAreas: input.threatAreas,
-            urgent: input.urgent,
-            text: input.text,
-            namedPeople: named,
-            status: 'submitted',
-            linkedToRef: null,
-            sanitisedText: null,
-            gradingScheme: null,
-            gradingSource: null,
-            gradingIntelligence: null,
-            gradingHandling: null,
-            gradingConditions: null,
-          })
-          .onConflict(oc => oc.columns(['reporterId', 'submissionKey']).doNothing())
-          .returning(['id'])
+          .with('report', db =>
+            db
+              .insertInto('intelligenceReport')
+              .values({
+                ref,
+                establishmentCode,
+                compartment,
+                originalCompartment,
+                reporterId: user.id,
+                reporterUsername: user.username,
+                submissionKey,
+                submittedAt: now,
+                occurredAt,
+                location: input.location ?? null,
+                sourceType: input.sourceType,
+                threatAreas: input.threatAreas,
+                urgent: input.urgent,
+                text: input.text,
+                namedPeople: named,
+                status: 'submitted',
+                linkedToRef: null,
+                sanitisedText: null,
+                gradingScheme: null,
+                gradingSource: null,
+                gradingIntelligence: null,
+                gradingHandling: null,
+                gradingConditions: null,
+              })
+              .onConflict(oc => oc.columns(['reporterId', 'submissionKey']).doNothing())
+              .returning(['id']),
+          )
+          .insertInto('intelligenceStatusChange')
+          .columns(['reportId', 'fromStatus', 'toStatus', 'note', 'changedBy', 'changedAt'])
+          .expression(eb =>
+            eb
+              .selectFrom('report')
+              .select([
+                'report.id',
+                sql<null>`null::text`.as('fromStatus'),
+                sql<string>`'submitted'::text`.as('toStatus'),
+                sql<null>`null::text`.as('note'),
+                sql<string>`${user.username}::text`.as('changedBy'),
+                sql<Date>`${now}::timestamptz`.as('changedAt'),
+              ]),
+          )
+          .returning(['reportId as id'])
           .executeTakeFirst()
         if (!inserted) {
           const first = await trx
@@ -301,17 +303,6 @@ export function intelligenceService(db: Db) {
           return { ref: first.ref, status: first.status, repeated: true }
         }
         const report = { id: inserted.id, establishmentCode }
-        await trx
-          .insertInto('intelligenceStatusChange')
-          .values({
-            reportId: report.id,
-            fromStatus: null,
-            toStatus: 'submitted',
-            note: null,
-            changedBy: user.username,
-            changedAt: now,
-          })
-          .execute()
         const picked = input.nominals.filter((n): n is { prisonerNumber: string } => 'prisonerNumber' in n)
         await linkNominals(
           trx,

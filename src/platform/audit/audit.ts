@@ -73,12 +73,19 @@ export async function recordAudit(trx: Executor, actor: Actor, entry: AuditEntry
     details: JSON.parse(JSON.stringify(entry.details ?? {})) as Record<string, unknown>,
   }
   const hash = auditHash(head.lastHash, event)
-  const inserted = await trx
-    .insertInto('auditEvent')
-    .values({ ...event, details: JSON.stringify(event.details), prevHash: head.lastHash, hash })
-    .returning('id')
+  // The event and the new head in one statement: the head stays locked until commit, so every round trip saved
+  // here is time other writers are not kept waiting.
+  await trx
+    .with('event', db =>
+      db
+        .insertInto('auditEvent')
+        .values({ ...event, details: JSON.stringify(event.details), prevHash: head.lastHash, hash })
+        .returning('id'),
+    )
+    .updateTable('auditChainHead')
+    .set(eb => ({ lastId: eb.selectFrom('event').select('event.id'), lastHash: hash }))
+    .where('id', '=', 1)
     .executeTakeFirstOrThrow()
-  await trx.updateTable('auditChainHead').set({ lastId: inserted.id, lastHash: hash }).where('id', '=', 1).execute()
 }
 
 type HashedFields = Omit<StoredAuditEvent, 'id' | 'prevHash' | 'hash'>
