@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { createHash } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import { sql, type Transaction } from 'kysely'
 import { testDatabase } from '../../../test/support/database.ts'
@@ -10,6 +11,7 @@ import {
   auditHash,
   type ChainVerdict,
   canonicalJson,
+  hashAround,
   recordAudit,
   type StoredAuditEvent,
   verifyAuditChain,
@@ -234,6 +236,30 @@ describe('canonicalJson', () => {
     assert.equal(canonicalJson({ b: undefined, a: 1 }), '{"a":1}')
     assert.equal(canonicalJson([1, undefined]), JSON.stringify([1, undefined]))
     assert.deepEqual(JSON.parse(canonicalJson({ b: [1, { c: 'd' }], a: 'x' })), { a: 'x', b: [1, { c: 'd' }] })
+  })
+})
+
+describe('hashAround', () => {
+  it('splits the canonical JSON at the previous hash, so the trigger computes the hash auditHash does', () => {
+    const previous = createHash('sha256').update('the event before').digest('hex')
+    const event = {
+      occurredAt: new Date('2026-11-23T10:00:00.123Z'),
+      actorUserId: null,
+      actorUsername: 'analyst',
+      action: 'intelligence.viewed',
+      subjectType: 'intelligence-report',
+      subjectId: 'IR-MDI-2026-000001',
+      establishmentCode: 'MDI',
+      correlationId: 'req-9',
+      compartment: null,
+      // Details that look like the field the split is made at, with quotes and characters outside ASCII.
+      details: { prevHash: '"previous"', note: 'Ł "quoted" \\ ✓', nested: { prevHash: previous } },
+    }
+    const [before, after] = hashAround(event)
+    const asTheTriggerDoes = createHash('sha256')
+      .update(`${before}${JSON.stringify(previous)}${after}`)
+      .digest('hex')
+    assert.equal(asTheTriggerDoes, auditHash(previous, event))
   })
 })
 

@@ -47,18 +47,11 @@ export type StoredAuditEvent = {
 }
 
 /**
- * Appends one event, in the caller's transaction so that the event and the change commit or fail together.
- * Locking the chain head serialises writers, so each event's prev_hash is the hash of the event committed before it.
+ * Appends one event, in the caller's transaction so that the event and the change commit or fail together. The
+ * event waits in audit_pending; at commit a trigger (migration 0007) chains it onto the head and appends it to
+ * audit_event, so events join the chain in commit order and the head is locked only while the commit lasts.
  */
 export async function recordAudit(trx: Executor, actor: Actor, entry: AuditEntry, now = new Date()): Promise<void> {
-  // The head's row lock lasts only as long as a transaction: outside one, two writers could read the same head.
-  if (!trx.isTransaction) return trx.transaction().execute(own => recordAudit(own, actor, entry, now))
-  const head = await trx
-    .selectFrom('auditChainHead')
-    .select(['lastHash'])
-    .where('id', '=', 1)
-    .forUpdate()
-    .executeTakeFirstOrThrow()
   const event = {
     occurredAt: now,
     actorUserId: actor.userId,
@@ -72,26 +65,33 @@ export async function recordAudit(trx: Executor, actor: Actor, entry: AuditEntry
     // Round-trip through JSON so the hash covers exactly what jsonb will store (dates as strings, no undefined).
     details: JSON.parse(JSON.stringify(entry.details ?? {})) as Record<string, unknown>,
   }
-  const hash = auditHash(head.lastHash, event)
-  // The event and the new head in one statement: the head stays locked until commit, so every round trip saved
-  // here is time other writers are not kept waiting.
+  const [hashBefore, hashAfter] = hashAround(event)
   await trx
-    .with('event', db =>
-      db
-        .insertInto('auditEvent')
-        .values({ ...event, details: JSON.stringify(event.details), prevHash: head.lastHash, hash })
-        .returning('id'),
-    )
-    .updateTable('auditChainHead')
-    .set(eb => ({ lastId: eb.selectFrom('event').select('event.id'), lastHash: hash }))
-    .where('id', '=', 1)
-    .executeTakeFirstOrThrow()
+    .insertInto('auditPending')
+    .values({ ...event, details: JSON.stringify(event.details), hashBefore, hashAfter })
+    .execute()
+}
+
+// Stands for the previous hash in the canonical JSON. PostgreSQL text and jsonb cannot hold NUL, so no field of an
+// event can contain it, and it marks one place only.
+const PREVIOUS = '\u0000previous\u0000'
+
+/** The event's canonical JSON before and after the previous hash, for the trigger to hash with the head's. */
+export function hashAround(event: HashedFields): [string, string] {
+  const canonical = canonicalEvent(PREVIOUS, event)
+  const marker = JSON.stringify(PREVIOUS)
+  const at = canonical.indexOf(marker)
+  return [canonical.slice(0, at), canonical.slice(at + marker.length)]
 }
 
 type HashedFields = Omit<StoredAuditEvent, 'id' | 'prevHash' | 'hash'>
 
 export function auditHash(prevHash: string, event: HashedFields): string {
-  const canonical = canonicalJson({
+  return createHash('sha256').update(canonicalEvent(prevHash, event)).digest('hex')
+}
+
+function canonicalEvent(prevHash: string, event: HashedFields): string {
+  return canonicalJson({
     prevHash,
     occurredAt: event.occurredAt.toISOString(),
     actorUserId: event.actorUserId,
@@ -105,7 +105,6 @@ export function auditHash(prevHash: string, event: HashedFields): string {
     compartment: event.compartment ?? undefined,
     details: event.details,
   })
-  return createHash('sha256').update(canonical).digest('hex')
 }
 
 /** JSON with object keys sorted at every depth: jsonb does not keep key order, the hash must not depend on it. */

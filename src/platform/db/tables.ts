@@ -93,6 +93,23 @@ export type AuditEventTable = {
   hash: string
 }
 
+/** Events waiting for their transaction to commit, when a trigger appends them to the chain. */
+export type AuditPendingTable = {
+  id: Generated<number>
+  occurredAt: Date
+  actorUserId: string | null
+  actorUsername: string
+  action: string
+  subjectType: string | null
+  subjectId: string | null
+  establishmentCode: string | null
+  correlationId: string | null
+  compartment: string | null
+  details: string
+  hashBefore: string
+  hashAfter: string
+}
+
 export type AuditChainHeadTable = {
   id: number
   lastId: number
@@ -628,6 +645,7 @@ export type Database = {
   apiToken: ApiTokenTable
   auditEvent: AuditEventTable
   auditChainHead: AuditChainHeadTable
+  auditPending: AuditPendingTable
   peopleAlertCode: PeopleAlertCodeTable
   peopleNominal: PeopleNominalTable
   peopleAlias: PeopleAliasTable
