@@ -1,6 +1,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
 import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
+import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { createPgConfig } from '@electric-sql/pglite/node-postgres'
 import { CamelCasePlugin, Kysely, PostgresDialect, type Transaction } from 'kysely'
@@ -61,7 +62,7 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
     pgliteDir = path.join(dataDir, 'pglite')
   }
   try {
-    const pglite = await PGlite.create({ dataDir: pgliteDir, extensions: { pg_trgm } })
+    const pglite = await PGlite.create({ dataDir: pgliteDir, extensions: { pg_trgm, btree_gin } })
     const pool = new pg.Pool(createPgConfig(pglite) as unknown as pg.PoolConfig)
     const db = kysely(pool)
     return {
