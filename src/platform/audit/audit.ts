@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto'
+import type { Selectable } from 'kysely'
 import type { Db, Executor } from '../db/database.ts'
+import type { AuditEventTable } from '../db/tables.ts'
 
 /** Who did it and under which request: every service call carries one. */
 export type Actor = {
@@ -30,21 +32,8 @@ export type AuditEntry = {
   details?: Record<string, unknown>
 }
 
-export type StoredAuditEvent = {
-  id: number
-  occurredAt: Date
-  actorUserId: string | null
-  actorUsername: string
-  action: string
-  subjectType: string | null
-  subjectId: string | null
-  establishmentCode: string | null
-  correlationId: string | null
-  compartment: string | null
-  details: Record<string, unknown>
-  prevHash: string
-  hash: string
-}
+/** An event as audit_event holds it. */
+export type StoredAuditEvent = Selectable<AuditEventTable>
 
 /**
  * Appends one event, in the caller's transaction so that the event and the change commit or fail together. The

@@ -77,7 +77,8 @@ export type ApiTokenTable = {
   revokedBy: string | null
 }
 
-export type AuditEventTable = {
+/** What an audit event says, in audit_event and while it waits in audit_pending. */
+type AuditEventFields = {
   id: Generated<number>
   occurredAt: Date
   actorUserId: string | null
@@ -88,23 +89,16 @@ export type AuditEventTable = {
   establishmentCode: string | null
   correlationId: string | null
   compartment: string | null
+}
+
+export type AuditEventTable = AuditEventFields & {
   details: ColumnType<Record<string, unknown>, string, never>
   prevHash: string
   hash: string
 }
 
 /** Events waiting for their transaction to commit, when a trigger appends them to the chain. */
-export type AuditPendingTable = {
-  id: Generated<number>
-  occurredAt: Date
-  actorUserId: string | null
-  actorUsername: string
-  action: string
-  subjectType: string | null
-  subjectId: string | null
-  establishmentCode: string | null
-  correlationId: string | null
-  compartment: string | null
+export type AuditPendingTable = AuditEventFields & {
   details: string
   hashBefore: string
   hashAfter: string
