@@ -445,6 +445,17 @@ export async function searchReports(
       .offset((filters.page - 1) * pageSize)
       .execute()
 
+  // How many reports `reports` holds, counting no further than `limit`.
+  const countUpTo = async (reports: typeof base, limit: number) =>
+    Number(
+      (
+        await db
+          .selectFrom(reports.select(sql`1`.as('one')).limit(limit).as('c'))
+          .select(eb => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    )
+
   // The newest `limit` reports the viewer may see within the filters, under the table's own alias, so that they
   // stand in for the table. In date order only, so that PostgreSQL walks an index and stops early.
   const newest = (limit: number) =>
@@ -461,11 +472,7 @@ export async function searchReports(
       if (Number(fromNewest[0]?.hits ?? 0) > COUNT_CAP) rows = fromNewest
       else {
         // Fewer than enough matches: the answer is whole only if the window held every report there is to read.
-        const windowed = await db
-          .selectFrom(base.select(sql`1`.as('one')).limit(strategy.window).as('w'))
-          .select(eb => eb.fn.countAll<number>().as('n'))
-          .executeTakeFirstOrThrow()
-        if (Number(windowed.n) < strategy.window) rows = fromNewest
+        if ((await countUpTo(base, strategy.window)) < strategy.window) rows = fromNewest
       }
     }
   }
@@ -473,17 +480,7 @@ export async function searchReports(
   let hits = Number(rows[0]?.hits ?? 0)
   if (rows.length === 0 && filters.page > 1) {
     // Past the last page: the total still tells the reader how far back to go.
-    const counted = await db
-      .selectFrom(
-        base
-          .select(sql`1`.as('one'))
-          .where(matches)
-          .limit(COUNT_CAP + 1)
-          .as('m'),
-      )
-      .select(eb => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow()
-    hits = Number(counted.n)
+    hits = await countUpTo(base.where(matches), COUNT_CAP + 1)
   }
   // Highlights for the page only, from the text this viewer may read.
   const highlights = new Map<string, string>()
