@@ -12,15 +12,16 @@ import { seedDemo } from '../src/demo/seed.ts'
 import { registerIntelligencePanel } from '../src/modules/intelligence/panel.ts'
 import { searchSchema, submitSchema } from '../src/modules/intelligence/schema.ts'
 import { intelligenceService } from '../src/modules/intelligence/service.ts'
-import { createProfilePanels } from '../src/modules/people/panels.ts'
 import { peopleService } from '../src/modules/people/service.ts'
 import { registerSocPanel } from '../src/modules/soc/panel.ts'
+import { socService } from '../src/modules/soc/service.ts'
 import { loadCurrentUser } from '../src/platform/access/user.ts'
 import { recordAudit } from '../src/platform/audit/audit.ts'
 import { findSession, findUserByApiToken } from '../src/platform/auth/sessions.ts'
 import { type Db, openDatabase } from '../src/platform/db/database.ts'
 import { prepareDatabase } from '../src/platform/db/prepare.ts'
 import { SESSION_COOKIE } from '../src/platform/http/security.ts'
+import { createProfilePanels } from '../src/platform/profile/panels.ts'
 import { createUserSchema } from '../src/platform/users/schema.ts'
 import { usersService } from '../src/platform/users/service.ts'
 import { databaseBytes, generatedDataSet, rowCounts } from './data-size.ts'
@@ -184,7 +185,7 @@ async function benchCases(
   const people = peopleService(trace.db)
   const panels = createProfilePanels()
   registerIntelligencePanel(panels, intelligence)
-  registerSocPanel(panels)
+  registerSocPanel(panels, socService(trace.db))
   const viaToken = async (token: string) => {
     const record = await findUserByApiToken(trace.db, token)
     if (!record) throw new Error('The benchmark token was not found')
@@ -238,7 +239,7 @@ async function benchCases(
       floor: async () => {
         const user = await viaSession()
         const profile = await people.profile(user, ref, randomUUID())
-        return panels.load(trace.db, user, profile.nominal)
+        return panels.load(user, profile.nominal)
       },
       hits: answer => {
         const shown = (answer as { data: { reports?: unknown[] } }[]).find(panel => panel.data.reports)

@@ -11,7 +11,6 @@ import { lssDeadlines } from './modules/lss/deadlines.ts'
 import { lssRoutes } from './modules/lss/routes.ts'
 import { lssService } from './modules/lss/service.ts'
 import { flagEvidence } from './modules/people/evidence.ts'
-import { createProfilePanels } from './modules/people/panels.ts'
 import { peopleRoutes } from './modules/people/routes.ts'
 import { peopleService } from './modules/people/service.ts'
 import { socDeadlines } from './modules/soc/deadlines.ts'
@@ -26,6 +25,7 @@ import { homeRoutes } from './platform/home/routes.ts'
 import { createApi } from './platform/http/api.ts'
 import { errorHandling } from './platform/http/error-handling.ts'
 import { security } from './platform/http/security.ts'
+import { createProfilePanels } from './platform/profile/panels.ts'
 import { userRoutes } from './platform/users/routes.ts'
 import { usersService } from './platform/users/service.ts'
 import { createNavigation } from './platform/views/navigation.ts'
@@ -80,7 +80,7 @@ export async function buildApp({ config, db, logger, plugins = [] }: AppOptions)
   const people = peopleService(db)
   const intelligence = intelligenceService(db)
   const soc = socService(db)
-  const lss = lssService(db, [intelligenceEvidence, flagEvidence])
+  const lss = lssService(db, [intelligenceEvidence(intelligence), flagEvidence(people)])
 
   // Platform: views and assets, who you are and what you may do, errors.
   await app.register(fastifyFormbody)
@@ -114,10 +114,10 @@ export async function buildApp({ config, db, logger, plugins = [] }: AppOptions)
   await app.register(intelligenceRoutes({ intelligence, people, api, navigation }))
   registerIntelligencePanel(profilePanels, intelligence)
   await app.register(lssRoutes({ lss, api, navigation }))
-  deadlines.register(lssDeadlines)
+  deadlines.register(lssDeadlines(db))
   await app.register(socRoutes({ soc, api, navigation }))
-  registerSocPanel(profilePanels)
-  deadlines.register(socDeadlines)
+  registerSocPanel(profilePanels, soc)
+  deadlines.register(socDeadlines(db))
 
   app.get('/api/v1/openapi.json', { config: { public: true } }, async () => api.document({ version: config.version }))
 

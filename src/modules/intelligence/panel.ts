@@ -1,4 +1,4 @@
-import type { ProfilePanels } from '../people/panels.ts'
+import type { ProfilePanels } from '../../platform/profile/panels.ts'
 import { ENTITY_TYPE_NAMES } from './entities.ts'
 import { gradingLabel, STATUS_NAMES, THREAT_AREA_NAMES } from './rules.ts'
 import type { IntelligenceService } from './service.ts'
@@ -8,7 +8,7 @@ export function registerIntelligencePanel(panels: ProfilePanels, intelligence: I
   panels.register({
     name: 'intelligence',
     order: 10,
-    async load(_db, user, nominal) {
+    async load(user, nominal) {
       if (!user.can('intelligence:read')) return null
       const [reports, entities] = await Promise.all([
         intelligence.reportsAboutNominal(user, nominal.id),

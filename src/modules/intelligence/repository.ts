@@ -650,3 +650,13 @@ export async function network(db: Executor, viewer: Viewer, nominal: { id: strin
   }
   return { nodes: [...nodes.values()], edges: [...edges.values()] }
 }
+
+/** Open (non-compartmented) reports received at a prison since a date, counted by threat area: LSS evidence. */
+export async function reportsByThreatArea(db: Executor, establishmentCode: string, since: Date) {
+  const { rows } = await sql<{ area: string; n: number }>`
+    select area, count(*)::int as n
+    from intelligence_report r, unnest(r.threat_areas) as area
+    where r.establishment_code = ${establishmentCode} and r.submitted_at >= ${since} and r.compartment is null
+    group by area order by n desc`.execute(db)
+  return rows
+}

@@ -635,6 +635,7 @@ export function intelligenceRoutes(deps: Deps) {
     // ---- API ----
 
     api.route(app, {
+      operationId: 'submitIntelligenceReport',
       method: 'POST',
       url: '/api/v1/intelligence-reports',
       summary: 'Submit an intelligence report. Send an Idempotency-Key header to make a retry safe.',
@@ -652,6 +653,7 @@ export function intelligenceRoutes(deps: Deps) {
     })
 
     api.route(app, {
+      operationId: 'searchIntelligenceReports',
       method: 'GET',
       url: '/api/v1/intelligence-reports',
       summary: 'Search reports the caller may read: full text (q) and filters; ranked, 20 a page',
@@ -690,6 +692,7 @@ export function intelligenceRoutes(deps: Deps) {
     })
 
     api.route(app, {
+      operationId: 'getIntelligenceReport',
       method: 'GET',
       url: '/api/v1/intelligence-reports/:ref',
       summary: 'Read a report as the caller may see it (original text only where permitted); the read is audited',
@@ -702,6 +705,7 @@ export function intelligenceRoutes(deps: Deps) {
     })
 
     api.route(app, {
+      operationId: 'gradeIntelligenceReport',
       method: 'POST',
       url: '/api/v1/intelligence-reports/:ref/grading',
       summary: 'Grade or re-grade a report (3x5x2 or 5x5x5); every grading is kept',
@@ -717,6 +721,7 @@ export function intelligenceRoutes(deps: Deps) {
     })
 
     api.route(app, {
+      operationId: 'linkIntelligenceReport',
       method: 'POST',
       url: '/api/v1/intelligence-reports/:ref/links',
       summary: 'Link people (with a role) and entities to a report',
@@ -732,6 +737,7 @@ export function intelligenceRoutes(deps: Deps) {
     })
 
     api.route(app, {
+      operationId: 'disseminateIntelligenceReport',
       method: 'POST',
       url: '/api/v1/intelligence-reports/:ref/disseminations',
       summary: 'Record a dissemination of the sanitised text, with its lawful purpose; handling codes are enforced',

@@ -407,6 +407,11 @@ export function intelligenceService(db: Db) {
       return repo.reportsBy(db, user.id, 25, (page - 1) * 25)
     },
 
+    /** Counts for the LSS risk assessment's evidence; no report text. */
+    reportsByThreatArea(establishmentCode: string, since: Date) {
+      return repo.reportsByThreatArea(db, establishmentCode, since)
+    },
+
     gradingScheme(establishmentCode: string) {
       return repo.gradingSchemeOf(db, establishmentCode)
     },

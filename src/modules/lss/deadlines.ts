@@ -7,9 +7,9 @@ import { APPROVER_NAMES, type ApproverRole, assuranceDue, riskAssessmentDue } fr
 const DECISION_DAYS = 14
 
 /** The LSS clocks for one user: the risk assessment and assurance statement, instruction reviews, decisions. */
-export const lssDeadlines: DeadlineSource = {
+export const lssDeadlines = (db: Db): DeadlineSource => ({
   name: 'LSS',
-  async list(db: Db, user: CurrentUser, today: string): Promise<DeadlineItem[]> {
+  async list(user: CurrentUser, today: string): Promise<DeadlineItem[]> {
     const items: DeadlineItem[] = []
     const own = user.establishmentCode
     if (user.can('lss:assess', { establishmentCode: own })) {
@@ -108,4 +108,4 @@ export const lssDeadlines: DeadlineSource = {
     }
     return items
   },
-}
+})

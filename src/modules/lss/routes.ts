@@ -566,6 +566,7 @@ export function lssRoutes(deps: { lss: LssService; api: Api; navigation: Navigat
     // ---- API ----
 
     api.route(app, {
+      operationId: 'listLssInstructions',
       method: 'GET',
       url: '/api/v1/lss/instructions',
       summary: 'The current instructions of an establishment’s Local Security Strategy',
@@ -604,6 +605,7 @@ export function lssRoutes(deps: { lss: LssService; api: Api; navigation: Navigat
     })
 
     api.route(app, {
+      operationId: 'createLssInstruction',
       method: 'POST',
       url: '/api/v1/lss/instructions',
       summary: 'Publish a new local instruction (LSS owner or nominated editor)',
@@ -616,6 +618,7 @@ export function lssRoutes(deps: { lss: LssService; api: Api; navigation: Navigat
     })
 
     api.route(app, {
+      operationId: 'listLssInstructionVersions',
       method: 'GET',
       url: '/api/v1/lss/instructions/:id/versions',
       summary: 'Every published version of an instruction, newest first',
@@ -651,6 +654,7 @@ export function lssRoutes(deps: { lss: LssService; api: Api; navigation: Navigat
     })
 
     api.route(app, {
+      operationId: 'proposeLssAmendment',
       method: 'POST',
       url: '/api/v1/lss/amendments',
       summary: 'Propose an amendment (Notification of Amendment); the answer lists the approvals required, in order',
@@ -663,6 +667,7 @@ export function lssRoutes(deps: { lss: LssService; api: Api; navigation: Navigat
     })
 
     api.route(app, {
+      operationId: 'decideLssAmendment',
       method: 'POST',
       url: '/api/v1/lss/amendments/:id/decisions',
       summary: 'Approve or reject as the approver whose turn it is; final approval publishes the new version',
@@ -676,6 +681,7 @@ export function lssRoutes(deps: { lss: LssService; api: Api; navigation: Navigat
     })
 
     api.route(app, {
+      operationId: 'getLssAmendmentLog',
       method: 'GET',
       url: '/api/v1/lss/amendment-log',
       summary: 'The amendment log (LSS PF 4.17): every amendment in the caller’s scope with its decisions',

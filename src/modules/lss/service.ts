@@ -4,6 +4,7 @@ import type { CurrentUser } from '../../platform/access/user.ts'
 import { actorOf, recordAudit } from '../../platform/audit/audit.ts'
 import type { Db, Executor } from '../../platform/db/database.ts'
 import { londonToday } from '../../platform/deadlines/deadlines.ts'
+import type { EvidenceSource } from '../../platform/evidence/evidence.ts'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/http/errors.ts'
 import {
   type AmendmentStatus,
@@ -36,12 +37,6 @@ export type AmendmentInput = InstructionText & {
   reasoning: string
   relatesTo: RelatesTo
   pgdAgreement?: boolean
-}
-
-/** Evidence for the risk assessment from other modules: a name (LSS PF 6.5) and figures for an establishment. */
-export type EvidenceSource = {
-  source: string
-  figures(db: Db, establishmentCode: string, since: Date): Promise<{ label: string; value: number }[]>
 }
 
 /** Use cases of the Local Security Strategy. Every change writes its audit event in the same transaction. */
@@ -722,7 +717,7 @@ export function lssService(db: Db, evidenceSources: readonly EvidenceSource[] = 
       const since = new Date(now.getTime() - 365 * 86_400_000)
       const figures: { source: string; values: { label: string; value: number }[] }[] = []
       for (const source of evidenceSources)
-        figures.push({ source: source.source, values: await source.figures(db, establishmentCode, since) })
+        figures.push({ source: source.source, values: await source.figures(establishmentCode, since) })
       return db.transaction().execute(async trx => {
         const open = await trx
           .selectFrom('lssRiskAssessment')

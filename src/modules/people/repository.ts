@@ -260,3 +260,61 @@ export async function nextNominalRef(db: Executor): Promise<string> {
   const { rows } = await sql<{ n: number }>`select nextval('people_nominal_ref_seq') as n`.execute(db)
   return `N-${String(rows[0].n).padStart(7, '0')}`
 }
+
+/** Prisoners in custody at a prison with each active, open flag (codes every role may see), today: LSS evidence. */
+export async function flaggedPrisonerCounts(db: Executor, establishmentCode: string) {
+  const { rows } = await sql<{ description: string; n: number }>`
+    select c.description, count(distinct a.nominal_id)::int as n
+    from people_alert a
+    join people_alert_code c on c.code = a.alert_code
+    join people_nominal n on n.id = a.nominal_id
+    join lateral (select * from people_alert_version v where v.alert_id = a.id order by v.version desc limit 1) v on true
+    where n.establishment_code = ${establishmentCode} and n.in_custody and n.compartment is null
+      and c.visible_to_roles is null
+      and v.active_from <= current_date and (v.active_to is null or v.active_to > current_date)
+    group by c.description order by n desc`.execute(db)
+  return rows
+}
+
+// ---- People's data as other modules read it ----
+// Other modules never name people_nominal: they join these, so scope and compartments stay decided here, in SQL.
+
+const SHARED_NOMINAL_COLUMNS = [
+  'id',
+  'ref',
+  'kind',
+  'establishmentCode',
+  'compartment',
+  'firstName',
+  'lastName',
+  'dateOfBirth',
+  'pncNumber',
+  'securityCategory',
+  'sentenceStartDate',
+  'releaseDate',
+  'inCustody',
+] as const
+
+/**
+ * The nominals a user may see, as a derived table to join:
+ * `.innerJoin(visibleNominals(trx, user).as('n'), 'n.id', 'l.nominalId')`. PostgreSQL folds it into the join.
+ */
+export function visibleNominals(db: Executor, viewer: Pick<CurrentUser, 'establishmentCodes' | 'compartments'>) {
+  return db
+    .selectFrom('peopleNominal')
+    .select(SHARED_NOMINAL_COLUMNS)
+    .where(visibleTo(viewer, { establishment: 'establishmentCode', compartment: 'compartment' }))
+}
+
+/** Every nominal, whoever is asking: for use cases that decide scope themselves (a national import, a panel). */
+export function allNominals(db: Executor) {
+  return db.selectFrom('peopleNominal').select(SHARED_NOMINAL_COLUMNS)
+}
+
+/** `visibleNominals` for raw SQL: `join ${visibleNominalsSql(user)} n on n.ref = w.ref`. */
+export function visibleNominalsSql(viewer: Pick<CurrentUser, 'establishmentCodes' | 'compartments'>) {
+  return sql`(select id, ref, establishment_code, compartment from people_nominal where ${visibleTo(viewer, {
+    establishment: 'establishment_code',
+    compartment: 'compartment',
+  })})`
+}

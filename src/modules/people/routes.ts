@@ -6,10 +6,10 @@ import { londonToday } from '../../platform/deadlines/deadlines.ts'
 import type { Api } from '../../platform/http/api.ts'
 import { NotFoundError, parseInput, ValidationError } from '../../platform/http/errors.ts'
 import { formErrors, paginationView, queryString } from '../../platform/http/forms.ts'
+import type { ProfilePanels } from '../../platform/profile/panels.ts'
 import { SOCU_REGIONS } from '../../platform/reference/establishment-areas.ts'
 import type { Navigation } from '../../platform/views/navigation.ts'
 import { importPrisoners, parsePrisonerFile } from './imports.ts'
-import type { ProfilePanels } from './panels.ts'
 import type { CurrentAlert } from './repository.ts'
 import {
   categoryDescription,
@@ -163,7 +163,7 @@ export function peopleRoutes(deps: Deps) {
         kindName: NOMINAL_KIND_NAMES[profile.nominal.kind],
         category: categoryDescription(profile.nominal.securityCategory),
         canManageFlags: user.can('flags:manage', { establishmentCode: profile.nominal.establishmentCode }),
-        panels: await panels.load(db, user, profile.nominal),
+        panels: await panels.load(user, profile.nominal),
       })
     })
 
@@ -302,6 +302,7 @@ export function peopleRoutes(deps: Deps) {
     // ---- API ----
 
     api.route(app, {
+      operationId: 'listEstablishments',
       method: 'GET',
       url: '/api/v1/establishments',
       summary: 'Establishments, the caller’s own first',
@@ -330,6 +331,7 @@ export function peopleRoutes(deps: Deps) {
     })
 
     api.route(app, {
+      operationId: 'searchPrisoners',
       method: 'GET',
       url: '/api/v1/prisoners',
       summary:
@@ -354,6 +356,7 @@ export function peopleRoutes(deps: Deps) {
     })
 
     api.route(app, {
+      operationId: 'getPrisoner',
       method: 'GET',
       url: '/api/v1/prisoners/:prisonNumber',
       summary: 'A prisoner, with aliases and flags (the read is audited)',
@@ -369,6 +372,7 @@ export function peopleRoutes(deps: Deps) {
     })
 
     api.route(app, {
+      operationId: 'listPrisonerAlerts',
       method: 'GET',
       url: '/api/v1/prisoners/:prisonNumber/alerts',
       summary: 'A prisoner’s security flags, active and closed',
@@ -382,6 +386,7 @@ export function peopleRoutes(deps: Deps) {
     })
 
     api.route(app, {
+      operationId: 'createPrisonerAlert',
       method: 'POST',
       url: '/api/v1/prisoners/:prisonNumber/alerts',
       summary: 'Set a security flag',
@@ -399,6 +404,7 @@ export function peopleRoutes(deps: Deps) {
     })
 
     api.route(app, {
+      operationId: 'changeAlert',
       method: 'PATCH',
       url: '/api/v1/alerts/:id',
       summary: 'Amend or close a security flag; the change is kept as a new version',

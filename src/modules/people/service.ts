@@ -112,6 +112,11 @@ export function peopleService(db: Db) {
       )
     },
 
+    /** Counts for the LSS risk assessment's evidence: flags that every role may see, of prisoners in custody. */
+    flaggedPrisonerCounts(establishmentCode: string) {
+      return repo.flaggedPrisonerCounts(db, establishmentCode)
+    },
+
     async findVisible(user: CurrentUser, ref: string) {
       return (await repo.findVisibleNominal(db, user, ref)) ?? null
     },

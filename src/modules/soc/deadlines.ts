@@ -13,9 +13,9 @@ const CLOCK_TITLES = {
 } as const
 
 /** The SOC clocks (SOC PF 4.39–4.69, 5.3, 5.5) and SOCU's unseen trigger points, for one user. */
-export const socDeadlines: DeadlineSource = {
+export const socDeadlines = (db: Db): DeadlineSource => ({
   name: 'SOC',
-  async list(db: Db, user: CurrentUser, today: string): Promise<DeadlineItem[]> {
+  async list(user: CurrentUser, today: string): Promise<DeadlineItem[]> {
     if (!user.can('soc:case')) return []
     const soc = socService(db)
     const items: DeadlineItem[] = []
@@ -61,7 +61,7 @@ export const socDeadlines: DeadlineSource = {
     }
     return items
   },
-}
+})
 
 function triggerText(code: string) {
   return [...CUSTODY_TRIGGERS, ...COMMUNITY_TRIGGERS].find(t => t.code === code)?.text.toLowerCase() ?? code

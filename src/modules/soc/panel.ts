@@ -1,24 +1,15 @@
-import type { ProfilePanels } from '../people/panels.ts'
+import type { ProfilePanels } from '../../platform/profile/panels.ts'
 import { DECISION_NAMES } from './rules.ts'
+import type { SocService } from './service.ts'
 
 /** The "Serious and organised crime" panel of a profile: band, status, groups and clocks, to those who may see them. */
-export function registerSocPanel(panels: ProfilePanels) {
+export function registerSocPanel(panels: ProfilePanels, soc: SocService) {
   panels.register({
     name: 'soc',
     order: 20,
-    async load(db, user, nominal) {
+    async load(user, nominal) {
       if (!user.can('soc:read')) return null
-      const row = await db
-        .selectFrom('socNominal')
-        .select(['band', 'status', 'selectedOn', 'lastReview'])
-        .where('nominalId', '=', nominal.id)
-        .executeTakeFirst()
-      const groups = await db
-        .selectFrom('socGroupMember as m')
-        .innerJoin('socGroup as g', 'g.id', 'm.groupId')
-        .select(['g.ref', 'g.name', 'm.role'])
-        .where('m.nominalId', '=', nominal.id)
-        .execute()
+      const { row, groups } = await soc.profileSummary(nominal.id)
       if (!row && groups.length === 0) return null
       return {
         title: 'Serious and organised crime',

@@ -442,6 +442,7 @@ export function socRoutes(deps: { soc: SocService; api: Api; navigation: Navigat
     // ---- API ----
 
     api.route(app, {
+      operationId: 'listSocNominals',
       method: 'GET',
       url: '/api/v1/soc/nominals',
       summary: 'SOC nominals in the caller’s scope, optionally of one band',
@@ -456,6 +457,7 @@ export function socRoutes(deps: { soc: SocService; api: Api; navigation: Navigat
     })
 
     api.route(app, {
+      operationId: 'getSocNominal',
       method: 'GET',
       url: '/api/v1/soc/nominals/:prisonerNumber',
       summary: 'A SOC nominal with band, status and the due date of each clock that applies',
@@ -468,6 +470,7 @@ export function socRoutes(deps: { soc: SocService; api: Api; navigation: Navigat
     })
 
     api.route(app, {
+      operationId: 'nominateSocNominal',
       method: 'POST',
       url: '/api/v1/soc/nominations',
       summary: 'Nominate a person to the next cohort selection meeting',
@@ -480,6 +483,7 @@ export function socRoutes(deps: { soc: SocService; api: Api; navigation: Navigat
     })
 
     api.route(app, {
+      operationId: 'recordSocMeeting',
       method: 'POST',
       url: '/api/v1/soc/meetings',
       summary: 'Record a cohort selection or case management meeting',
@@ -492,6 +496,7 @@ export function socRoutes(deps: { soc: SocService; api: Api; navigation: Navigat
     })
 
     api.route(app, {
+      operationId: 'recordSocMeetingDecision',
       method: 'POST',
       url: '/api/v1/soc/meetings/:ref/decisions',
       summary: 'Record a cohort decision at a meeting (Band 1, Band 2, not selected, de-selected with reason)',
@@ -508,6 +513,7 @@ export function socRoutes(deps: { soc: SocService; api: Api; navigation: Navigat
     })
 
     api.route(app, {
+      operationId: 'recordSocTrigger',
       method: 'POST',
       url: '/api/v1/soc/nominals/:prisonerNumber/triggers',
       summary: 'Record a trigger point; it is flagged to SOCU',
@@ -524,6 +530,7 @@ export function socRoutes(deps: { soc: SocService; api: Api; navigation: Navigat
     })
 
     api.route(app, {
+      operationId: 'addSocPlanAction',
       method: 'POST',
       url: '/api/v1/soc/nominals/:prisonerNumber/plan-actions',
       summary: 'Add an action to the case plan (Band 1: SOCU only)',
@@ -540,6 +547,7 @@ export function socRoutes(deps: { soc: SocService; api: Api; navigation: Navigat
     })
 
     api.route(app, {
+      operationId: 'recordSocDisruption',
       method: 'POST',
       url: '/api/v1/soc/disruptions',
       summary: 'Record a disruption (for the moderation panel)',

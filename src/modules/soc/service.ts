@@ -108,6 +108,22 @@ export function socService(db: Db) {
   }
 
   const service = {
+    /** The SOC panel of a profile (SOC PF 4.6): band, status and groups; the caller has checked soc:read. */
+    async profileSummary(nominalId: string) {
+      const row = await db
+        .selectFrom('socNominal')
+        .select(['band', 'status', 'selectedOn', 'lastReview'])
+        .where('nominalId', '=', nominalId)
+        .executeTakeFirst()
+      const groups = await db
+        .selectFrom('socGroupMember as m')
+        .innerJoin('socGroup as g', 'g.id', 'm.groupId')
+        .select(['g.ref', 'g.name', 'm.role'])
+        .where('m.nominalId', '=', nominalId)
+        .execute()
+      return { row, groups }
+    },
+
     async list(user: CurrentUser, filter: { band?: Band; status?: string }) {
       let query = nominalsQuery(db, user)
       if (filter.band) query = query.where('s.band', '=', filter.band).where('s.status', '=', 'selected')

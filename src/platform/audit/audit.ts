@@ -61,6 +61,19 @@ export async function recordAudit(trx: Executor, actor: Actor, entry: AuditEntry
     .execute()
 }
 
+/**
+ * One use case, one transaction: the work and the audit events it records commit together or not at all. `audit`
+ * appends an event in the same transaction, stamped with `now`.
+ */
+export function auditedTransaction<T>(
+  db: Db,
+  actor: Actor,
+  now: Date,
+  work: (trx: Executor, audit: (entry: AuditEntry) => Promise<void>) => Promise<T>,
+): Promise<T> {
+  return db.transaction().execute(trx => work(trx, entry => recordAudit(trx, actor, entry, now)))
+}
+
 // Stands for the previous hash in the canonical JSON. PostgreSQL text and jsonb cannot hold NUL, so no field of an
 // event can contain it, and it marks one place only.
 const PREVIOUS = '\u0000previous\u0000'

@@ -1,5 +1,4 @@
 import type { CurrentUser } from '../access/user.ts'
-import type { Db } from '../db/database.ts'
 
 /** One thing a policy clock says must be done by a date. */
 export type DeadlineItem = {
@@ -11,10 +10,13 @@ export type DeadlineItem = {
   source: string
 }
 
-/** A module's clock: lists, for a user, every item in their scope that is due, in any time frame. */
+/**
+ * A module's clock: lists, for a user, every item in their scope that is due, in any time frame. Made with the
+ * module's service: it reads through the service, never the database.
+ */
 export type DeadlineSource = {
   name: string
-  list(db: Db, user: CurrentUser, today: string): Promise<DeadlineItem[]>
+  list(user: CurrentUser, today: string): Promise<DeadlineItem[]>
 }
 
 export const DUE_SOON_DAYS = 14
@@ -53,9 +55,9 @@ export function createDeadlines() {
     get sourceCount() {
       return sources.length
     },
-    async forUser(db: Db, user: CurrentUser, now: Date) {
+    async forUser(user: CurrentUser, now: Date) {
       const today = londonToday(now)
-      const lists = await Promise.all(sources.map(source => source.list(db, user, today)))
+      const lists = await Promise.all(sources.map(source => source.list(user, today)))
       return partitionDeadlines(lists.flat(), today)
     },
   }

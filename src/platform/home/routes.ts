@@ -33,7 +33,7 @@ export function homeRoutes(deps: {
   return async (app: FastifyInstance) => {
     app.get('/', { config: { permission: 'home:view' } }, async (request, reply) => {
       const user = request.user!
-      const work = await deadlines.forUser(db, user, new Date())
+      const work = await deadlines.forUser(user, new Date())
       return reply.view('platform/home/views/home.njk', {
         work,
         hasClocks: deadlines.sourceCount > 0,
@@ -44,6 +44,7 @@ export function homeRoutes(deps: {
     })
 
     api.route(app, {
+      operationId: 'getMe',
       method: 'GET',
       url: '/api/v1/me',
       summary: 'The user the credentials belong to, with their scope and permissions',

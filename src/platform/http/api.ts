@@ -10,6 +10,8 @@ export type ApiRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodTy
   method: Method
   /** Fastify style: '/api/v1/users/:username'. */
   url: string
+  /** The name a generated client gives the call, a verb and its object: 'submitIntelligenceReport'. */
+  operationId: string
   summary: string
   tag: string
   /** Deny by default: an API route needs a permission too. */
@@ -33,6 +35,7 @@ export type ApiRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodTy
 type Registered = {
   method: Method
   url: string
+  operationId: string
   summary: string
   tag: string
   permission: Permission
@@ -53,6 +56,8 @@ export function createApi() {
     B extends z.ZodType = z.ZodUnknown,
   >(app: FastifyInstance, spec: ApiRoute<P, Q, B>) {
     const status = spec.status ?? 200
+    if (routes.some(r => r.operationId === spec.operationId))
+      throw new Error(`Two API routes are called ${spec.operationId}: operation ids name one call each`)
     routes.push({ ...spec, status })
     app.route({
       method: spec.method,
@@ -83,6 +88,7 @@ export function createApi() {
       const parameters = [...objectParameters(r.params, 'path'), ...objectParameters(r.query, 'query')]
       paths[path] ??= {}
       paths[path][r.method.toLowerCase()] = {
+        operationId: r.operationId,
         summary: r.summary,
         tags: [r.tag],
         'x-permission': r.permission,
@@ -109,6 +115,7 @@ export function createApi() {
       info: {
         title: 'Portcullis API',
         version: info.version,
+        license: { name: 'MIT', identifier: 'MIT' },
         description:
           'The security management system for prisons. Authenticate with an API token issued by an administrator: ' +
           '`Authorization: Bearer pcl_…`. Errors are application/problem+json (RFC 9457).',

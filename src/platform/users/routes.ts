@@ -173,6 +173,7 @@ export function userRoutes(deps: { users: UsersService; api: Api; navigation: Na
     )
 
     api.route(app, {
+      operationId: 'listUsers',
       method: 'GET',
       url: '/api/v1/users',
       summary: 'List users in the administrator’s scope',
@@ -187,6 +188,7 @@ export function userRoutes(deps: { users: UsersService; api: Api; navigation: Na
     })
 
     api.route(app, {
+      operationId: 'createUser',
       method: 'POST',
       url: '/api/v1/users',
       summary: 'Create a user',
@@ -202,6 +204,7 @@ export function userRoutes(deps: { users: UsersService; api: Api; navigation: Na
     })
 
     api.route(app, {
+      operationId: 'getUser',
       method: 'GET',
       url: '/api/v1/users/:username',
       summary: 'Read a user',

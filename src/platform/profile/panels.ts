@@ -1,15 +1,17 @@
-import type { CurrentUser } from '../../platform/access/user.ts'
-import type { Db } from '../../platform/db/database.ts'
-import type { NominalRow } from './repository.ts'
+import type { CurrentUser } from '../access/user.ts'
+
+/** The person a profile is about, as a panel needs them: ids and scope, never their details. */
+export type ProfileSubject = { id: string; ref: string; establishmentCode: string; compartment: string | null }
 
 /** A section of a nominal's profile filled by another module: its own template and data. */
 export type ProfilePanel = { title: string; template: string; data: Record<string, unknown> }
 
+/** A module's panel, made with that module's service: it reads through the service, never the database. */
 export type ProfilePanelSource = {
   name: string
   order: number
   /** Null when the panel has nothing this user may see. */
-  load(db: Db, user: CurrentUser, nominal: NominalRow): Promise<ProfilePanel | null>
+  load(user: CurrentUser, subject: ProfileSubject): Promise<ProfilePanel | null>
 }
 
 /** Modules add panels to the profile (intelligence, SOC, authorisations, finds) without editing it. */
@@ -20,11 +22,11 @@ export function createProfilePanels() {
       sources.push(source)
       sources.sort((a, b) => a.order - b.order)
     },
-    async load(db: Db, user: CurrentUser, nominal: NominalRow) {
+    async load(user: CurrentUser, subject: ProfileSubject) {
       const panels: ProfilePanel[] = []
       // One after another: on the embedded database there is one connection, and panels are few.
       for (const source of sources) {
-        const panel = await source.load(db, user, nominal)
+        const panel = await source.load(user, subject)
         if (panel) panels.push(panel)
       }
       return panels
