@@ -1,6 +1,8 @@
+import type { AssessmentItem } from '../modules/lss/risk-assessment.ts'
 import type { LssService } from '../modules/lss/service.ts'
 import { type CurrentUser, loadCurrentUser } from '../platform/access/user.ts'
 import type { Db } from '../platform/db/database.ts'
+import { findUserByUsername } from '../platform/users/repository.ts'
 
 // A full Local Security Strategy for the first demo establishment: instructions in every risk area, amendments in
 // every status, a completed and an in-progress risk assessment. Written through the LSS service, as people would.
@@ -129,20 +131,30 @@ const INSTRUCTIONS: Instruction[] = [
 ]
 
 async function demoUser(db: Db, username: string): Promise<CurrentUser> {
-  const record = await db
-    .selectFrom('appUser')
-    .select(['id', 'username', 'displayName', 'establishmentCode', 'roles', 'scope', 'compartments'])
-    .where('username', '=', username)
-    .executeTakeFirstOrThrow()
+  const record = await findUserByUsername(db, username)
+  if (!record) throw new Error(`The demo user ${username} is missing: seed the demo accounts first`)
   return loadCurrentUser(db, record, 'session')
 }
+
+type DemoPeople = Record<'head' | 'governor' | 'pgd' | 'ed' | 'analyst', CurrentUser>
+
+const CID = 'demo'
 
 /** Seeds the demo LSS once; returns the number of instructions created. */
 export async function seedDemoLss(db: Db, lss: LssService, now = new Date()): Promise<number> {
   const [head, governor, pgd, ed, analyst] = await Promise.all(
     ['head-of-security', 'governor', 'pgd', 'ed-security', 'analyst'].map(name => demoUser(db, name)),
   )
-  const cid = 'demo'
+  const people = { head, governor, pgd, ed, analyst }
+  const ids = await seedInstructions(lss, people, now)
+  await seedAmendments(lss, people, ids)
+  // Staff awareness: some have read, some have not.
+  for (const id of ids.slice(0, 6)) await lss.acknowledge(analyst, id)
+  await seedAssessments(lss, people, now)
+  return ids.length
+}
+
+async function seedInstructions(lss: LssService, { head }: DemoPeople, now: Date) {
   const ids: string[] = []
   for (const i of INSTRUCTIONS) {
     const { id } = await lss.createInstruction(
@@ -158,10 +170,15 @@ export async function seedDemoLss(db: Db, lss: LssService, now = new Date()): Pr
         supportingTools: [],
         reviewDue: new Date(now.getTime() + (20 + ids.length * 30) * 86_400_000).toISOString().slice(0, 10),
       },
-      cid,
+      CID,
     )
     ids.push(id)
   }
+  return ids
+}
+
+/** Amendments in every status: approved, rejected, awaiting each approver, withdrawn. */
+async function seedAmendments(lss: LssService, { head, governor, pgd, ed }: DemoPeople, ids: string[]) {
   const amend = (
     index: number,
     extra: string,
@@ -182,99 +199,98 @@ export async function seedDemoLss(db: Db, lss: LssService, now = new Date()): Pr
         relatesTo,
         pgdAgreement,
       },
-      cid,
+      CID,
     )
   }
+  const approve = (by: CurrentUser, id: string) => lss.decide(by, id, { decision: 'approve' }, CID)
   // Approved and published.
   const approved = await amend(0, 'Contractors’ tools are checked against the tool list on entry and exit.', 'none')
-  await lss.decide(governor, approved.amendment.id, { decision: 'approve' }, cid)
+  await approve(governor, approved.amendment.id)
   // Rejected, with its reason.
   const rejected = await amend(1, 'The drone response team is stood down at night.', 'none')
   await lss.decide(
     governor,
     rejected.amendment.id,
     { decision: 'reject', reason: 'Night-time drops are the main risk: keep the team on.' },
-    cid,
+    CID,
   )
   // Awaiting the Governor.
   await amend(2, 'Visitors’ children’s clothing may be searched with the parent present.', 'none')
   // Awaiting the PGD, after the Governor chose to agree it with them.
   const withPgd = await amend(3, 'E-List prisoners are moved cell at least every 28 days.', 'none', true)
-  await lss.decide(governor, withPgd.amendment.id, { decision: 'approve' }, cid)
+  await approve(governor, withPgd.amendment.id)
   // Awaiting the Executive Director: Restricted Status outside the high security estate (LSS PF 4.15).
   const rs = await amend(
     4,
     'Restricted Status prisoners on escort are handcuffed to two officers.',
     'restricted-status',
   )
-  await lss.decide(governor, rs.amendment.id, { decision: 'approve' }, cid)
+  await approve(governor, rs.amendment.id)
   // Withdrawn.
   const withdrawn = await amend(5, 'Phones are sent for interrogation within a week.', 'none')
-  await lss.withdraw(head, withdrawn.amendment.id, cid)
+  await lss.withdraw(head, withdrawn.amendment.id, CID)
   // Approved through the whole route.
   const full = await amend(8, 'The staff assaulter flag is reviewed monthly, not quarterly.', 'restricted-status', true)
-  await lss.decide(governor, full.amendment.id, { decision: 'approve' }, cid)
-  await lss.decide(pgd, full.amendment.id, { decision: 'approve' }, cid)
-  await lss.decide(ed, full.amendment.id, { decision: 'approve' }, cid)
+  for (const by of [governor, pgd, ed]) await approve(by, full.amendment.id)
+}
 
-  // Staff awareness: some have read, some have not.
-  for (const id of ids.slice(0, 6)) await lss.acknowledge(analyst, id)
-
-  // A completed risk assessment and one in progress.
-  const first = await lss.startAssessment(head, { reason: 'annual' }, cid)
-  for (const item of [
-    { kind: 'contributor' as const, name: 'Hannah Hughes', department: 'Security' },
-    { kind: 'contributor' as const, name: 'Sam Rivers', department: 'Residential' },
-    { kind: 'contributor' as const, name: 'Dr Priya Nair', department: 'Healthcare' },
-    {
-      kind: 'finding' as const,
-      threatArea: 'conveyance',
-      component: 'physical',
-      finding: 'vulnerability' as const,
-      text: 'The perimeter fence behind the workshops has no netting, and three throw-overs were found there this year.',
-      evidence: ['Finds', 'Intelligence system'],
-    },
-    {
-      kind: 'finding' as const,
-      threatArea: 'illicit-communications',
-      component: 'intelligence',
-      finding: 'strength' as const,
-      text: 'Phone finds are exploited quickly: IMEIs are linked to nominals within 48 hours.',
-      evidence: ['Intelligence system'],
-    },
-    {
-      kind: 'finding' as const,
-      threatArea: 'violence-disorder',
-      component: 'dynamic',
-      finding: 'vulnerability' as const,
-      text: 'Staff turnover on C wing has weakened relationships with prisoners.',
-      evidence: ['Incidents', 'Safety statistics'],
-    },
-    {
-      kind: 'action' as const,
-      description: 'Install netting behind the workshops.',
-      owner: 'Head of Estates',
-      dueDate: new Date(now.getTime() + 60 * 86_400_000).toISOString().slice(0, 10),
-    },
-  ]) {
-    await lss.addToAssessment(head, first.ref, item, cid)
-  }
+/** A completed risk assessment and one in progress. */
+async function seedAssessments(lss: LssService, { head }: DemoPeople, now: Date) {
+  const first = await lss.startAssessment(head, { reason: 'annual' }, CID)
+  for (const item of firstAssessmentItems(now)) await lss.addToAssessment(head, first.ref, item, CID)
   await lss.completeAssessment(
     head,
     first.ref,
     'Conveyance over the workshop fence and staffing on C wing are the priorities for the year.',
-    cid,
+    CID,
   )
   const second = await lss.startAssessment(
     head,
     { reason: 'significant-change', reasonNote: 'A new houseblock opened.' },
-    cid,
+    CID,
   )
   await lss.addToAssessment(
     head,
     second.ref,
     { kind: 'contributor', name: 'Hannah Hughes', department: 'Security' },
-    cid,
+    CID,
   )
-  return ids.length
+}
+
+function firstAssessmentItems(now: Date): AssessmentItem[] {
+  return [
+    { kind: 'contributor', name: 'Hannah Hughes', department: 'Security' },
+    { kind: 'contributor', name: 'Sam Rivers', department: 'Residential' },
+    { kind: 'contributor', name: 'Dr Priya Nair', department: 'Healthcare' },
+    {
+      kind: 'finding',
+      threatArea: 'conveyance',
+      component: 'physical',
+      finding: 'vulnerability',
+      text: 'The perimeter fence behind the workshops has no netting, and three throw-overs were found there this year.',
+      evidence: ['Finds', 'Intelligence system'],
+    },
+    {
+      kind: 'finding',
+      threatArea: 'illicit-communications',
+      component: 'intelligence',
+      finding: 'strength',
+      text: 'Phone finds are exploited quickly: IMEIs are linked to nominals within 48 hours.',
+      evidence: ['Intelligence system'],
+    },
+    {
+      kind: 'finding',
+      threatArea: 'violence-disorder',
+      component: 'dynamic',
+      finding: 'vulnerability',
+      text: 'Staff turnover on C wing has weakened relationships with prisoners.',
+      evidence: ['Incidents', 'Safety statistics'],
+    },
+    {
+      kind: 'action',
+      description: 'Install netting behind the workshops.',
+      owner: 'Head of Estates',
+      dueDate: new Date(now.getTime() + 60 * 86_400_000).toISOString().slice(0, 10),
+    },
+  ]
 }

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { Page } from 'playwright-core'
-import { importPrisoners } from '../../src/modules/people/imports.ts'
 import {
   assertErrorLinksLand,
   assertNoAxeViolations,
@@ -12,6 +11,7 @@ import {
   screenshot,
   visit,
 } from '../support/browser.ts'
+import { importTestPrisoners, prisonerRecord } from '../support/fixtures.ts'
 
 // The Local Security Strategy in Chromium against the real app, as the people who use it: the head of security
 // publishes an instruction and proposes an amendment, the Governor authorises it, staff read and confirm, the
@@ -28,26 +28,14 @@ const PROCEDURES_V2 = 'Search one visitor in three at the gate.\nRecord each sea
 
 const journey = browserJourney(async server => {
   // A flagged prisoner, so the risk assessment starts with figures from the people module (LSS PF 6.4).
-  const imported = await importPrisoners(
-    server.db,
-    { userId: null, username: 'test', establishmentCode: null, correlationId: null },
-    {
-      fileName: 'lss-browser.json',
-      records: [
-        {
-          prisonerNumber: 'A1234BC',
-          bookingId: 1,
-          firstName: 'MOHAMMED',
-          lastName: 'HUSSAIN',
-          dateOfBirth: '1988-04-12',
-          prisonId: 'MDI',
-          category: 'C',
-          aliases: [],
-          alerts: [{ alertType: 'X', alertCode: 'XEL', active: true, expired: false }],
-        },
-      ],
-    },
-  )
+  const hussain = {
+    prisonerNumber: 'A1234BC',
+    firstName: 'MOHAMMED',
+    lastName: 'HUSSAIN',
+    dateOfBirth: '1988-04-12',
+    alerts: [{ alertType: 'X', alertCode: 'XEL', active: true, expired: false }],
+  }
+  const imported = await importTestPrisoners(server.db, [prisonerRecord(hussain)], 'lss-browser.json')
   assert.equal(imported.created, 1, JSON.stringify(imported.rejections))
 })
 const open = journey.open

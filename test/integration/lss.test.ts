@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test'
 import { sql } from 'kysely'
 import { usersService } from '../../src/platform/users/service.ts'
 import { type TestApp, testApp } from '../support/app.ts'
+import { TEST_IMPORTER } from '../support/fixtures.ts'
 
 let t: TestApp
 type Client = ReturnType<TestApp['api']>
@@ -39,7 +40,7 @@ async function propose(client: Client, instructionId: string, body: Record<strin
 
 before(async () => {
   t = await testApp()
-  const cli = { actor: { userId: null, username: 'test', establishmentCode: null, correlationId: null }, user: null }
+  const cli = { actor: TEST_IMPORTER, user: null }
   const users = usersService(t.db)
   const make = (
     username: string,

@@ -2,6 +2,7 @@
 // order, how an amendment moves between statuses, what an assurance statement needs, and when things fall due.
 // No I/O; dates are passed in.
 import { createHash } from 'node:crypto'
+import { diffWords } from 'diff'
 
 export const RISK_AREAS = [
   'conveyance',
@@ -200,44 +201,51 @@ export function textHash(text: InstructionText): string {
     .digest('hex')
 }
 
+/** The four fields of the template, and nothing else of a row that carries them. */
+export function pickText(text: InstructionText): InstructionText {
+  return {
+    aimAndPurpose: text.aimAndPurpose,
+    nationalReference: text.nationalReference,
+    localReference: text.localReference,
+    procedures: text.procedures,
+  }
+}
+
+/** The approvers' decisions among an amendment's decision rows (a withdrawal is the proposer's, not a decision). */
+export function toDecisions(rows: readonly { role: string; decision: string; textHash: string }[]): Decision[] {
+  return rows
+    .filter(row => row.role !== 'proposer')
+    .map(row => ({
+      role: row.role as ApproverRole,
+      decision: row.decision as 'approve' | 'reject',
+      textHash: row.textHash,
+    }))
+}
+
+/** A hash of the whole LSS as published: what an assurance statement certifies. */
+export function lssHash(instructions: readonly ({ ref: string; currentVersion: number } & InstructionText)[]): string {
+  const hash = createHash('sha256')
+  for (const i of [...instructions].sort((a, b) => a.ref.localeCompare(b.ref))) {
+    hash.update(
+      JSON.stringify([i.ref, i.currentVersion, i.aimAndPurpose, i.nationalReference, i.localReference, i.procedures]),
+    )
+  }
+  return hash.digest('hex')
+}
+
 // ---- Differences between versions ----
 
 export type DiffPart = { kind: 'same' | 'added' | 'removed'; text: string }
 
-/** A word-level difference (longest common subsequence of words and spaces), for showing what an amendment changes. */
+/** A word-level difference (jsdiff's, words and the spaces between them), for showing what an amendment changes. */
 export function wordDiff(before: string, after: string): DiffPart[] {
-  const a = before.split(/(\s+)/).filter(Boolean)
-  const b = after.split(/(\s+)/).filter(Boolean)
-  // Long texts: compare in lines first would be faster; instructions are a few thousand words at most.
-  const n = a.length
-  const m = b.length
-  const lcs: Uint32Array[] = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1))
-  for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--) {
-      lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1])
-    }
-  }
   const parts: DiffPart[] = []
-  const push = (kind: DiffPart['kind'], text: string) => {
+  for (const change of diffWords(before, after)) {
+    const kind = change.added ? 'added' : change.removed ? 'removed' : 'same'
     const last = parts[parts.length - 1]
-    if (last?.kind === kind) last.text += text
-    else parts.push({ kind, text })
+    if (last?.kind === kind) last.text += change.value
+    else parts.push({ kind, text: change.value })
   }
-  let i = 0
-  let j = 0
-  while (i < n && j < m) {
-    if (a[i] === b[j]) {
-      push('same', a[i])
-      i++
-      j++
-    } else if (lcs[i + 1][j] >= lcs[i][j + 1]) {
-      push('removed', a[i++])
-    } else {
-      push('added', b[j++])
-    }
-  }
-  while (i < n) push('removed', a[i++])
-  while (j < m) push('added', b[j++])
   return parts
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { asList, optional } from '../../platform/http/fields.ts'
 import {
   ADDITIONAL_CHECKS,
   ASSURANCE_LEVELS,
@@ -9,9 +10,6 @@ import {
   THREAT_AREAS,
 } from './rules.ts'
 
-const blank = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value)
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blank, schema.optional())
-const asList = (value: unknown) => (value === undefined || value === '' ? [] : Array.isArray(value) ? value : [value])
 const yes = (value: unknown) => value === true || value === 'true' || value === 'yes'
 
 const longText = (label: string, max = 20_000) =>
@@ -156,3 +154,59 @@ export const statementSchema = z.object({
 })
 
 export const signSchema = z.object({ role: z.enum(['governor', 'pgd'], { error: 'Select the role you sign in' }) })
+
+// ---- Addresses and the forms and API bodies that carry no template text ----
+
+export const idParams = z.object({ id: z.uuid({ error: 'Not found' }) })
+export const refParams = z.object({ ref: z.string().trim().toUpperCase().max(40) })
+
+/** Which establishment's LSS to show: the user's own unless a valid code is given. */
+export const establishmentQuery = z.object({
+  establishment: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z]{3}$/)
+    .optional()
+    .catch(undefined),
+})
+
+/** Two versions of an instruction to compare; nonsense is ignored. */
+export const compareQuery = z.object({
+  from: z.coerce.number().int().positive().optional().catch(undefined),
+  to: z.coerce.number().int().positive().optional().catch(undefined),
+})
+
+/** The settings page has two forms: the editor form always sends "editor", the PGD form never does. */
+export const settingsForm = z.object({
+  editor: z.string().optional(),
+  pgdRequired: z.string().optional(),
+})
+
+export const acknowledgeSchema = z.object({
+  version: z.number({ error: 'Give the version you read as a whole number' }).int().positive().optional(),
+})
+
+export const withdrawSchema = z.object({
+  seenVersion: z.number({ error: 'Give the version you read as a whole number' }).int().positive().optional(),
+})
+
+export const pgdRequiredSchema = z.object({
+  pgdRequired: z.boolean({ error: 'Say whether every amendment needs the PGD: true or false' }),
+})
+
+export const editorSchema = z.object({
+  editor: z
+    .string({ error: 'Enter the username of the person to nominate' })
+    .trim()
+    .min(1, 'Enter the username of the person to nominate')
+    .max(100, 'The username must be 100 characters or fewer'),
+})
+
+/** What an assessment gathers, each from its own form: the path it posts to, its schema and its kind. */
+export const ASSESSMENT_ADDITIONS = {
+  findings: { schema: findingSchema, kind: 'finding' },
+  evidence: { schema: evidenceSchema, kind: 'evidence' },
+  contributors: { schema: contributorSchema, kind: 'contributor' },
+  actions: { schema: actionSchema, kind: 'action' },
+} as const

@@ -1,4 +1,6 @@
+import type { Insertable, Updateable } from 'kysely'
 import type { Executor } from '../db/database.ts'
+import type { ApiTokenTable, AppUserTable } from '../db/tables.ts'
 
 const PUBLIC_COLUMNS = [
   'appUser.id',
@@ -70,4 +72,78 @@ export function listEstablishmentOptions(db: Executor, codes: readonly string[] 
   let query = db.selectFrom('establishment').select(['code', 'name']).where('active', '=', true)
   if (codes !== 'all') query = query.where('code', 'in', [...codes])
   return query.orderBy('name').execute()
+}
+
+export async function establishmentExists(db: Executor, code: string) {
+  return Boolean(await db.selectFrom('establishment').select('code').where('code', '=', code).executeTakeFirst())
+}
+
+export async function usernameTaken(db: Executor, username: string) {
+  return Boolean(await db.selectFrom('appUser').select('id').where('username', '=', username).executeTakeFirst())
+}
+
+export function insertUser(db: Executor, user: Insertable<AppUserTable>) {
+  return db.insertInto('appUser').values(user).returning(['id', 'username']).executeTakeFirstOrThrow()
+}
+
+export function updateUser(db: Executor, userId: string, fields: Updateable<AppUserTable>) {
+  return db.updateTable('appUser').set(fields).where('id', '=', userId).execute()
+}
+
+/** Ends every open session of a user: a new password or a deactivation signs them out everywhere. */
+export function endSessions(db: Executor, userId: string, reason: 'replaced' | 'deactivated', now: Date) {
+  return db
+    .updateTable('userSession')
+    .set({ endedAt: now, endReason: reason })
+    .where('userId', '=', userId)
+    .where('endedAt', 'is', null)
+    .execute()
+}
+
+export async function insertApiToken(db: Executor, token: Insertable<ApiTokenTable>) {
+  const created = await db.insertInto('apiToken').values(token).returning('id').executeTakeFirstOrThrow()
+  return created.id
+}
+
+/** Revokes a user's token that is still live; false when there is none such. */
+export async function revokeApiToken(
+  db: Executor,
+  token: { tokenId: string; userId: string; revokedBy: string | null; now: Date },
+) {
+  const revoked = await db
+    .updateTable('apiToken')
+    .set({ revokedAt: token.now, revokedBy: token.revokedBy })
+    .where('id', '=', token.tokenId)
+    .where('userId', '=', token.userId)
+    .where('revokedAt', 'is', null)
+    .returning('id')
+    .executeTakeFirst()
+  return Boolean(revoked)
+}
+
+/** The department a user belongs to, if one is recorded. */
+export async function departmentOfUser(db: Executor, userId: string) {
+  const row = await db.selectFrom('appUser').select('department').where('id', '=', userId).executeTakeFirst()
+  return row?.department ?? null
+}
+
+/** The active staff of an establishment, by department and name. */
+export function activeStaffAt(db: Executor, establishmentCode: string) {
+  return db
+    .selectFrom('appUser')
+    .select(['username', 'displayName', 'department'])
+    .where('establishmentCode', '=', establishmentCode)
+    .where('active', '=', true)
+    .orderBy('department')
+    .orderBy('displayName')
+    .execute()
+}
+
+/** A user's username and home establishment, by username (any case). */
+export function findUserHome(db: Executor, username: string) {
+  return db
+    .selectFrom('appUser')
+    .select(['username', 'establishmentCode'])
+    .where('username', '=', username.toLowerCase())
+    .executeTakeFirst()
 }
