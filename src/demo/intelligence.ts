@@ -10,7 +10,7 @@ import {
   type ThreatArea,
 } from '../modules/intelligence/rules.ts'
 import { type Actor, recordAudit } from '../platform/audit/audit.ts'
-import type { Db } from '../platform/db/database.ts'
+import type { Db, Executor } from '../platform/db/database.ts'
 import { nameCase } from '../platform/views/text.ts'
 import { type Random, randomFrom } from './random.ts'
 
@@ -260,6 +260,9 @@ export function syntheticReports(
   return drafts.sort((x, y) => x.submittedAt.getTime() - y.submittedAt.getTime())
 }
 
+type Batch = { draft: ReportDraft; ref: string; compartment: string | null; originalCompartment: string | null }[]
+type Reporter = { id: string; username: string }
+
 /**
  * Writes drafts in batches, one transaction each: the reports and every row that goes with them (status history,
  * grading, sanitised version, links, entities, dissemination) and one audit event per batch.
@@ -267,7 +270,7 @@ export function syntheticReports(
 export async function insertReports(
   db: Db,
   drafts: readonly ReportDraft[],
-  reporter: { id: string; username: string },
+  reporter: Reporter,
   actor: Actor,
   options: { batchSize?: number; onProgress?: (done: number, total: number) => void } = {},
 ) {
@@ -282,161 +285,11 @@ export async function insertReports(
         const ref = reportRef(draft.establishmentCode, draft.submittedAt.getUTCFullYear(), numbers[index].n)
         return { draft, ref, ...compartmentsFor(draft) }
       })
-      const inserted = await trx
-        .insertInto('intelligenceReport')
-        .values(
-          reports.map(({ draft, ref, compartment, originalCompartment }) => ({
-            ref,
-            establishmentCode: draft.establishmentCode,
-            compartment,
-            originalCompartment,
-            reporterId: reporter.id,
-            reporterUsername: reporter.username,
-            submissionKey: `synthetic-${ref}`,
-            submittedAt: draft.submittedAt,
-            occurredAt: draft.occurredAt,
-            location: draft.location,
-            sourceType: draft.sourceType,
-            threatAreas: draft.threatAreas,
-            urgent: draft.urgent,
-            text: draft.text,
-            namedPeople: [],
-            status: draft.status,
-            linkedToRef: null,
-            sanitisedText: draft.sanitisedText,
-            gradingScheme: draft.grading?.scheme ?? null,
-            gradingSource: draft.grading?.source ?? null,
-            gradingIntelligence: draft.grading?.intelligence ?? null,
-            gradingHandling: draft.grading?.handling ?? null,
-            gradingConditions: draft.grading?.conditions ?? null,
-          })),
-        )
-        .returning(['id', 'ref'])
-        .execute()
-      const idOf = new Map(inserted.map(row => [row.ref, row.id]))
-      const statusRows = reports.flatMap(({ draft, ref }) => {
-        const reportId = idOf.get(ref)!
-        const at = draft.submittedAt
-        const path: ReportStatus[] =
-          draft.status === 'submitted'
-            ? ['submitted']
-            : draft.status === 'in-assessment'
-              ? ['submitted', 'in-assessment']
-              : draft.status === 'graded'
-                ? ['submitted', 'in-assessment', 'graded']
-                : ['submitted', 'in-assessment', 'graded', draft.status]
-        return path.map((toStatus, step) => ({
-          reportId,
-          fromStatus: step === 0 ? null : path[step - 1],
-          toStatus,
-          note: toStatus === 'no-further-action' ? 'Not enough to act on; kept for the picture' : null,
-          changedBy: step === 0 ? reporter.username : 'analyst',
-          changedAt: new Date(at.getTime() + step * 3_600_000),
-        }))
-      })
-      await trx.insertInto('intelligenceStatusChange').values(statusRows).execute()
-      const assessed = reports.filter(({ draft }) => draft.grading)
-      if (assessed.length) {
-        await trx
-          .insertInto('intelligenceGrading')
-          .values(
-            assessed.map(({ draft, ref }) => ({
-              reportId: idOf.get(ref)!,
-              version: 1,
-              scheme: draft.grading!.scheme,
-              source: draft.grading!.source,
-              intelligence: draft.grading!.intelligence,
-              handling: draft.grading!.handling,
-              conditions: draft.grading!.conditions ?? null,
-              gradedBy: 'analyst',
-              gradedAt: new Date(draft.submittedAt.getTime() + 2 * 3_600_000),
-            })),
-          )
-          .execute()
-        await trx
-          .insertInto('intelligenceSanitisedVersion')
-          .values(
-            assessed.map(({ draft, ref }) => ({
-              reportId: idOf.get(ref)!,
-              version: 1,
-              text: draft.sanitisedText!,
-              writtenBy: 'analyst',
-              writtenAt: new Date(draft.submittedAt.getTime() + 2 * 3_600_000),
-            })),
-          )
-          .execute()
-      }
-      const links = reports.flatMap(({ draft, ref }) =>
-        draft.subjects.map(subject => ({
-          reportId: idOf.get(ref)!,
-          nominalId: subject.nominalId,
-          role: subject.role,
-          establishmentCode: draft.establishmentCode,
-          linkedBy: reporter.username,
-          linkedAt: draft.submittedAt,
-        })),
-      )
-      await trx
-        .insertInto('intelligenceNominalLink')
-        .values(links)
-        .onConflict(oc => oc.doNothing())
-        .execute()
-
-      const found = reports.map(({ draft, ref }) => ({ draft, ref, entities: extractEntities(draft.text) }))
-      const unique = new Map<string, { type: string; value: string }>()
-      for (const f of found)
-        for (const e of f.entities) unique.set(`${e.type}:${e.value}`, { type: e.type, value: e.value })
-      if (unique.size) {
-        const ids = await trx
-          .insertInto('intelligenceEntity')
-          .values([...unique.values()])
-          .onConflict(oc => oc.columns(['type', 'value']).doUpdateSet({ type: eb => eb.ref('excluded.type') }))
-          .returning(['id', 'type', 'value'])
-          .execute()
-        const entityId = new Map(ids.map(row => [`${row.type}:${row.value}`, row.id]))
-        const reportEntities = found.flatMap(({ draft, ref, entities }) =>
-          entities.map(e => ({
-            reportId: idOf.get(ref)!,
-            entityId: entityId.get(`${e.type}:${e.value}`)!,
-            status: draft.grading ? 'accepted' : 'suggested',
-            establishmentCode: draft.establishmentCode,
-            raw: e.raw,
-            decidedBy: draft.grading ? 'analyst' : null,
-            decidedAt: draft.grading ? new Date(draft.submittedAt.getTime() + 2 * 3_600_000) : null,
-          })),
-        )
-        if (reportEntities.length)
-          await trx
-            .insertInto('intelligenceReportEntity')
-            .values(reportEntities)
-            .onConflict(oc => oc.doNothing())
-            .execute()
-      }
-      const shared = reports.filter(({ draft }) => draft.disseminateTo)
-      if (shared.length) {
-        await trx
-          .insertInto('intelligenceDissemination')
-          .values(
-            shared.map(({ draft, ref }) => ({
-              reportId: idOf.get(ref)!,
-              establishmentCode: draft.establishmentCode,
-              recipientType: draft.disseminateTo!.recipientType,
-              recipientName: draft.disseminateTo!.recipientName,
-              purpose: draft.disseminateTo!.purpose,
-              sanitisedVersion: 1,
-              sanitisedText: draft.sanitisedText!,
-              gradingScheme: draft.grading!.scheme,
-              gradingSource: draft.grading!.source,
-              gradingIntelligence: draft.grading!.intelligence,
-              gradingHandling: draft.grading!.handling,
-              handlingCheck: 'within-terms' as const,
-              overrideReason: null,
-              authorisedBy: 'head-of-security',
-              disseminatedAt: new Date(draft.submittedAt.getTime() + 3 * 3_600_000),
-            })),
-          )
-          .execute()
-      }
+      const idOf = await insertReportRows(trx, reports, reporter)
+      await insertAssessments(trx, reports, idOf, reporter)
+      await insertLinks(trx, reports, idOf, reporter)
+      await insertEntities(trx, reports, idOf)
+      await insertDisseminations(trx, reports, idOf)
       await recordAudit(trx, actor, {
         action: 'intelligence.synthetic-batch',
         subjectType: 'system',
@@ -444,6 +297,182 @@ export async function insertReports(
       })
     })
     options.onProgress?.(Math.min(start + batchSize, drafts.length), drafts.length)
+  }
+}
+
+/** The reports themselves; their ids by reference. */
+async function insertReportRows(trx: Executor, reports: Batch, reporter: Reporter) {
+  const inserted = await trx
+    .insertInto('intelligenceReport')
+    .values(
+      reports.map(({ draft, ref, compartment, originalCompartment }) => ({
+        ref,
+        establishmentCode: draft.establishmentCode,
+        compartment,
+        originalCompartment,
+        reporterId: reporter.id,
+        reporterUsername: reporter.username,
+        submissionKey: `synthetic-${ref}`,
+        submittedAt: draft.submittedAt,
+        occurredAt: draft.occurredAt,
+        location: draft.location,
+        sourceType: draft.sourceType,
+        threatAreas: draft.threatAreas,
+        urgent: draft.urgent,
+        text: draft.text,
+        namedPeople: [],
+        status: draft.status,
+        linkedToRef: null,
+        sanitisedText: draft.sanitisedText,
+        gradingScheme: draft.grading?.scheme ?? null,
+        gradingSource: draft.grading?.source ?? null,
+        gradingIntelligence: draft.grading?.intelligence ?? null,
+        gradingHandling: draft.grading?.handling ?? null,
+        gradingConditions: draft.grading?.conditions ?? null,
+      })),
+    )
+    .returning(['id', 'ref'])
+    .execute()
+  return new Map(inserted.map(row => [row.ref, row.id]))
+}
+
+type Ids = Map<string, string>
+
+/** The status history to each report's status, and the grading and sanitised text of those assessed. */
+async function insertAssessments(trx: Executor, reports: Batch, idOf: Ids, reporter: Reporter) {
+  const statusRows = reports.flatMap(({ draft, ref }) => {
+    const reportId = idOf.get(ref)!
+    const at = draft.submittedAt
+    const path: ReportStatus[] =
+      draft.status === 'submitted'
+        ? ['submitted']
+        : draft.status === 'in-assessment'
+          ? ['submitted', 'in-assessment']
+          : draft.status === 'graded'
+            ? ['submitted', 'in-assessment', 'graded']
+            : ['submitted', 'in-assessment', 'graded', draft.status]
+    return path.map((toStatus, step) => ({
+      reportId,
+      fromStatus: step === 0 ? null : path[step - 1],
+      toStatus,
+      note: toStatus === 'no-further-action' ? 'Not enough to act on; kept for the picture' : null,
+      changedBy: step === 0 ? reporter.username : 'analyst',
+      changedAt: new Date(at.getTime() + step * 3_600_000),
+    }))
+  })
+  await trx.insertInto('intelligenceStatusChange').values(statusRows).execute()
+  const assessed = reports.filter(({ draft }) => draft.grading)
+  if (assessed.length) {
+    await trx
+      .insertInto('intelligenceGrading')
+      .values(
+        assessed.map(({ draft, ref }) => ({
+          reportId: idOf.get(ref)!,
+          version: 1,
+          scheme: draft.grading!.scheme,
+          source: draft.grading!.source,
+          intelligence: draft.grading!.intelligence,
+          handling: draft.grading!.handling,
+          conditions: draft.grading!.conditions ?? null,
+          gradedBy: 'analyst',
+          gradedAt: new Date(draft.submittedAt.getTime() + 2 * 3_600_000),
+        })),
+      )
+      .execute()
+    await trx
+      .insertInto('intelligenceSanitisedVersion')
+      .values(
+        assessed.map(({ draft, ref }) => ({
+          reportId: idOf.get(ref)!,
+          version: 1,
+          text: draft.sanitisedText!,
+          writtenBy: 'analyst',
+          writtenAt: new Date(draft.submittedAt.getTime() + 2 * 3_600_000),
+        })),
+      )
+      .execute()
+  }
+}
+
+/** Each report's subjects. */
+async function insertLinks(trx: Executor, reports: Batch, idOf: Ids, reporter: Reporter) {
+  const links = reports.flatMap(({ draft, ref }) =>
+    draft.subjects.map(subject => ({
+      reportId: idOf.get(ref)!,
+      nominalId: subject.nominalId,
+      role: subject.role,
+      establishmentCode: draft.establishmentCode,
+      linkedBy: reporter.username,
+      linkedAt: draft.submittedAt,
+    })),
+  )
+  await trx
+    .insertInto('intelligenceNominalLink')
+    .values(links)
+    .onConflict(oc => oc.doNothing())
+    .execute()
+}
+
+/** The entities in each report's text: accepted where it was assessed, suggested where not. */
+async function insertEntities(trx: Executor, reports: Batch, idOf: Ids) {
+  const found = reports.map(({ draft, ref }) => ({ draft, ref, entities: extractEntities(draft.text) }))
+  const unique = new Map<string, { type: string; value: string }>()
+  for (const f of found)
+    for (const e of f.entities) unique.set(`${e.type}:${e.value}`, { type: e.type, value: e.value })
+  if (unique.size) {
+    const ids = await trx
+      .insertInto('intelligenceEntity')
+      .values([...unique.values()])
+      .onConflict(oc => oc.columns(['type', 'value']).doUpdateSet({ type: eb => eb.ref('excluded.type') }))
+      .returning(['id', 'type', 'value'])
+      .execute()
+    const entityId = new Map(ids.map(row => [`${row.type}:${row.value}`, row.id]))
+    const reportEntities = found.flatMap(({ draft, ref, entities }) =>
+      entities.map(e => ({
+        reportId: idOf.get(ref)!,
+        entityId: entityId.get(`${e.type}:${e.value}`)!,
+        status: draft.grading ? 'accepted' : 'suggested',
+        establishmentCode: draft.establishmentCode,
+        raw: e.raw,
+        decidedBy: draft.grading ? 'analyst' : null,
+        decidedAt: draft.grading ? new Date(draft.submittedAt.getTime() + 2 * 3_600_000) : null,
+      })),
+    )
+    if (reportEntities.length)
+      await trx
+        .insertInto('intelligenceReportEntity')
+        .values(reportEntities)
+        .onConflict(oc => oc.doNothing())
+        .execute()
+  }
+}
+
+/** The disseminations of the reports shared. */
+async function insertDisseminations(trx: Executor, reports: Batch, idOf: Ids) {
+  const shared = reports.filter(({ draft }) => draft.disseminateTo)
+  if (shared.length) {
+    await trx
+      .insertInto('intelligenceDissemination')
+      .values(
+        shared.map(({ draft, ref }) => ({
+          reportId: idOf.get(ref)!,
+          establishmentCode: draft.establishmentCode,
+          recipientType: draft.disseminateTo!.recipientType,
+          recipientName: draft.disseminateTo!.recipientName,
+          purpose: draft.disseminateTo!.purpose,
+          sanitisedVersion: 1,
+          sanitisedText: draft.sanitisedText!,
+          gradingScheme: draft.grading!.scheme,
+          gradingSource: draft.grading!.source,
+          gradingIntelligence: draft.grading!.intelligence,
+          gradingHandling: draft.grading!.handling,
+          handlingCheck: 'within-terms' as const,
+          overrideReason: null,
+          authorisedBy: 'head-of-security',
+          disseminatedAt: new Date(draft.submittedAt.getTime() + 3 * 3_600_000),
+        })),
+      )
+      .execute()
   }
 }
 

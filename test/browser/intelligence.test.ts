@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict'
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test'
-import { importPrisoners } from '../../src/modules/people/imports.ts'
 import {
   assertNoAxeViolations,
   openBrowser,
@@ -12,6 +11,7 @@ import {
   visit,
   watchForPageErrors,
 } from '../support/browser.ts'
+import { importTestPrisoners, prisonerRecord } from '../support/fixtures.ts'
 
 // The intelligence journey in Chromium: a member of staff reports, an analyst triages, grades, sanitises, links and
 // disseminates, and the head of security looks after the settings. axe (WCAG 2.2 AA) runs on every page on the way.
@@ -21,16 +21,6 @@ let browser: TestBrowser
 let pageErrors: string[]
 let ref = ''
 
-const IMPORTER = { userId: null, username: 'test', establishmentCode: null, correlationId: null }
-const prisoner = (fields: Record<string, unknown>) => ({
-  bookingId: 1,
-  dateOfBirth: '1985-05-05',
-  prisonId: 'MDI',
-  category: 'C',
-  alerts: [],
-  ...fields,
-})
-
 const REPORT_TEXT =
   'Mohammed Hussain in cell B-2-014 keeps a phone, 07700 900123, in his kettle.\n' +
   'He told James O’Neill that a car, AB12 CDE, will bring parcels to the visits car park on Saturday.'
@@ -38,13 +28,12 @@ const SANITISED_TEXT = 'A prisoner on B wing is believed to hold a mobile phone.
 
 before(async () => {
   server = await testServer()
-  await importPrisoners(server.db, IMPORTER, {
-    fileName: 'intelligence-test.json',
-    records: [
-      prisoner({ prisonerNumber: 'A1234BC', firstName: 'MOHAMMED', lastName: 'HUSSAIN', cellLocation: 'B-2-014' }),
-      prisoner({ prisonerNumber: 'G4821KT', firstName: 'JAMES', lastName: "O'NEILL", cellLocation: 'B-2-015' }),
-    ],
-  })
+  // Cells the report's text names, so the cell entities have people to belong to.
+  const people = [
+    { prisonerNumber: 'A1234BC', firstName: 'MOHAMMED', lastName: 'HUSSAIN', cellLocation: 'B-2-014' },
+    { prisonerNumber: 'G4821KT', firstName: 'JAMES', lastName: "O'NEILL", cellLocation: 'B-2-015' },
+  ]
+  await importTestPrisoners(server.db, people.map(prisonerRecord), 'intelligence-test.json')
   browser = await openBrowser()
   pageErrors = watchForPageErrors(browser.page)
 })

@@ -1,20 +1,17 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { importPrisoners } from '../../src/modules/people/imports.ts'
 import { type TestApp, testApp } from '../support/app.ts'
+import { importTestPrisoners, prisonerRecord } from '../support/fixtures.ts'
 
 let t: TestApp
 type Client = ReturnType<TestApp['api']>
 const as: Record<string, Client> = {}
 
-const prisoner = (prisonerNumber: string, firstName: string, lastName: string, prisonId = 'MDI') => ({
-  prisonerNumber,
-  firstName,
-  lastName,
-  dateOfBirth: '1990-01-01',
-  prisonId,
-  category: 'C',
-})
+// The fields the assertions rely on: the prison (LEI for the out-of-scope prisoner) and a date of birth.
+const prisoner = (prisonerNumber: string, firstName: string, lastName: string, prisonId = 'MDI') => {
+  const fields = { prisonerNumber, firstName, lastName, dateOfBirth: '1990-01-01', prisonId }
+  return prisonerRecord(fields)
+}
 
 const report = (overrides: Record<string, unknown> = {}) => ({
   text: 'Prisoner A1234BC was overheard on B wing saying a drone drop is planned for Friday. He gave the number 07700 900123.',
@@ -52,18 +49,15 @@ async function assessed(
 
 before(async () => {
   t = await testApp()
-  await importPrisoners(
+  await importTestPrisoners(
     t.db,
-    { userId: null, username: 'test', establishmentCode: null, correlationId: null },
-    {
-      fileName: 'intelligence-test.json',
-      records: [
-        prisoner('A1234BC', 'MOHAMMED', 'HUSSAIN'),
-        prisoner('G4821KT', 'DANIEL', 'OKAFOR'),
-        prisoner('C3333CC', 'KARL', 'BROWN'),
-        prisoner('L1111LL', 'LEEDS', 'PRISONER', 'LEI'),
-      ],
-    },
+    [
+      prisoner('A1234BC', 'MOHAMMED', 'HUSSAIN'),
+      prisoner('G4821KT', 'DANIEL', 'OKAFOR'),
+      prisoner('C3333CC', 'KARL', 'BROWN'),
+      prisoner('L1111LL', 'LEEDS', 'PRISONER', 'LEI'),
+    ],
+    'intelligence-test.json',
   )
   for (const username of [
     'reporter',

@@ -149,12 +149,19 @@ describe('normaliseEntity: phone', () => {
     ['+44 (0)20 7946 0018', '+442079460018'],
     ['0113 496 0000', '+441134960000'],
     ['01632 960123', '+441632960123'],
-    ['01632 96012', '+44163296012'],
     ['0303 123 4567', '+443031234567'],
     ['0800 123 4567', '+448001234567'],
     ['0800 123 456', '+44800123456'],
     ['0845 123 4567', '+448451234567'],
     ['0870 123 4567', '+448701234567'],
+    // Premium rate is a real UK range: the hand-written list of ranges left it out, libphonenumber-js does not.
+    ['0900 123 4567', '+449001234567'],
+    // Numbers abroad, common in organised-crime intelligence, with + or the 00 dialled from the UK.
+    ['+33 1 23 45 67 89', '+33123456789'],
+    ['+1 202 555 0100', '+12025550100'],
+    ['+353 87 123 4567', '+353871234567'],
+    ['0048 601 234 567', '+48601234567'],
+    ['+234 803 123 4567', '+2348031234567'],
   ]
   for (const [raw, value] of others) {
     it(`normalises ${JSON.stringify(raw)} to ${value}`, () => {
@@ -172,10 +179,9 @@ describe('normaliseEntity: phone', () => {
     '0303 123 456',
     '0600 123456', // no 06 numbers
     '0500 123456',
-    '0900 123 4567', // premium rate is not among the accepted ranges
     '0845 123 456',
-    '+33 1 23 45 67 89', // not UK
-    '+1 202 555 0100',
+    // A 9-digit number in the fictional 01632 area: no such number exists (the drama range is 01632 960000-960999).
+    '01632 96012',
     '4477009001234',
     '07700 900123 ext 2',
     '07700 9OO123',
@@ -490,14 +496,29 @@ describe('extractEntities: phones', () => {
     assert.deepEqual(found('ref X07700900123 and ref_07700900123'), [])
   })
 
+  it('finds numbers abroad, with + or 00 and their country code, in E.164', () => {
+    assert.deepEqual(
+      found(
+        'Calls to +353 87 123 4567 and 0048 601 234 567; the courier uses +234 803 123 4567, UK contact 07700 900123.',
+      ),
+      ['phone:+353871234567', 'phone:+48601234567', 'phone:+2348031234567', 'phone:+447700900123'],
+    )
+    const irish = only('He rang +353 87 123 4567 twice')
+    assert.equal(irish.raw, '+353 87 123 4567')
+    assert.equal(only('Number 0048 601 234 567 noted').raw, '0048 601 234 567')
+    assert.deepEqual(found('Paris +33 1 23 45 67 89, Washington +1 202 555 0100'), [
+      'phone:+33123456789',
+      'phone:+12025550100',
+    ])
+  })
+
   it('rejects numbers that are too short, too long or in unused ranges', () => {
     for (const text of [
       'ring 0770 090012',
       'ring 020 7946 001',
       'ring 0600 123456',
-      'ring 0900 123 4567',
       'ring 07700 9001234',
-      'ring +33 1 23 45 67 89',
+      'ring +33 1 23 45 67 8',
     ]) {
       assert.deepEqual(found(text), [], text)
     }

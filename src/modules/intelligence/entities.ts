@@ -1,10 +1,12 @@
 // Entity extraction from the free text of an intelligence report: phone numbers, handset IMEIs, vehicle
 // registrations, prison numbers, PNC numbers, email addresses and cell locations. Pure functions, no I/O.
 //
-// Every pattern is anchored by look-behinds and bounded repetitions so that scanning a long report (tens of
+// Phone numbers are found and checked by libphonenumber-js. Every other pattern is anchored by look-behinds and bounded repetitions so that scanning a long report (tens of
 // thousands of characters) stays linear: no pattern can backtrack catastrophically. Candidates are found in a
 // fixed order of precedence and each claims its characters, so the digits of an IMEI or a PNC number cannot
 // also produce a phone number, and an email address cannot also produce a vehicle registration.
+
+import { type PhoneNumber, parsePhoneNumberFromString } from 'libphonenumber-js'
 
 export const ENTITY_TYPES = ['phone', 'imei', 'vehicle', 'prison-number', 'pnc', 'email', 'cell'] as const
 export type EntityType = (typeof ENTITY_TYPES)[number]
@@ -39,39 +41,36 @@ export function luhnValid(digits: string): boolean {
 
 // ---- Normalisation of single values ----
 
+// ---- Phone numbers: libphonenumber-js, with the United Kingdom as the default region ----
+
+const DEFAULT_REGION = 'GB'
+
 /**
- * Whether a UK number without its leading 0 (or +44) is a plausible phone number: mobiles and other 07 numbers,
- * 02 and 03 numbers with 10 digits, 01 numbers with 10 (or, in a few areas, 9) digits, and 080/084/087 numbers
- * (0800 numbers may also have 9).
+ * Ofcom's ranges for drama (07700 900000-900999, 01632 960000-960999): never given to anyone, so the numbering plan
+ * calls them invalid, but demonstrations, training and tests use them as the plausible numbers they are written to
+ * be. The other drama ranges (020 7946 0xxx, 0113 496 0xxx...) lie inside real ranges and pass anyway.
  */
-function validUkNational(national: string): boolean {
-  return (
-    /^[237]\d{9}$/.test(national) ||
-    /^1\d{8,9}$/.test(national) ||
-    /^8[047]\d{8}$/.test(national) ||
-    /^800\d{6}$/.test(national)
-  )
+const DRAMA_NUMBER = /^\+44(?:7700900|1632960)\d{3}$/
+
+/** A number in E.164 when it is a real number (or a drama one); null when it is not a phone number at all. */
+function e164(number: PhoneNumber | undefined): string | null {
+  if (!number || number.ext) return null
+  return number.isValid() || DRAMA_NUMBER.test(number.number) ? number.number : null
 }
 
-/** A UK phone number in E.164 (+447700900123), or null. A bare 44 prefix (no + or 00) only when allowed. */
+/**
+ * A phone number as an analyst types it, in E.164 (+447700900123), or null. A national number is a UK one; a
+ * number with + or 00 and its country code is anyone's. A bare country code (447700900123) is read as one here,
+ * though not in free text.
+ */
 function normalisePhone(raw: string, allowBareCountryCode: boolean): string | null {
   const text = raw.trim()
+  // Digits and the marks people write between them only: the library would read letters as a keypad's digits.
   if (!/^\+?[\d\s().-]+$/.test(text)) return null
-  const compact = text.replace(/[\s.-]/g, '')
-  let national: string
-  if (compact.startsWith('+44') || compact.startsWith('0044')) {
-    national = compact.slice(compact.startsWith('+') ? 3 : 4).replace(/^\(0\)/, '')
-    national = national.replace(/[()]/g, '')
-    if (national.startsWith('0')) national = national.slice(1)
-  } else if (compact.startsWith('+')) {
-    return null
-  } else {
-    const digits = compact.replace(/[()]/g, '')
-    if (digits.startsWith('0')) national = digits.slice(1)
-    else if (allowBareCountryCode && /^44[1-9]\d{8,9}$/.test(digits)) national = digits.slice(2)
-    else return null
-  }
-  return /^\d+$/.test(national) && validUkNational(national) ? `+44${national}` : null
+  // A national number starts with its trunk 0: "7700900123" is not taken for a UK number.
+  if (!/^(?:\+|\(?0|44)/.test(text)) return null
+  const national = e164(parsePhoneNumberFromString(text, DEFAULT_REGION))
+  return national ?? (allowBareCountryCode && /^44\d/.test(text) ? e164(parsePhoneNumberFromString(`+${text}`)) : null)
 }
 
 function normaliseImei(raw: string): string | null {
@@ -169,11 +168,11 @@ const PRISON_NUMBER_IN_TEXT = /(?<![A-Za-z0-9])[A-Za-z]\d{4}[A-Za-z]{2}(?![A-Za-
 const VEHICLE_IN_TEXT = new RegExp(`(?<![A-Za-z0-9])(?:${CURRENT_REG}|${PREFIX_REG}|${SUFFIX_REG})(?![A-Za-z0-9])`, 'g')
 const CELL_IN_TEXT =
   /(?<![A-Za-z0-9]|[A-Za-z0-9]-)[A-Za-z][A-Za-z0-9]{0,3}-\d{1,2}-\d{1,3}(?![A-Za-z0-9]|-[A-Za-z0-9])/g
-// A phone-like run: +44 or 0044 (optionally then (0)), or a 0 perhaps after an opening bracket, then up to seven
-// digit groups separated by spaces, dashes or a closing bracket. The valid number is found among its prefixes.
+// A phone-like run: +44 or 0044 (optionally then (0)), another + or 00 and a country code, or a 0 perhaps after an
+// opening bracket, then up to seven digit groups separated by spaces, dashes or a closing bracket. The valid number
+// is found among its prefixes.
 const PHONE_IN_TEXT =
-  /(?<![\w+])((?:\+|00)44[ -]{0,2}(?:\(0\)[ -]{0,2})?|\((?=0)|(?=0))\d+(?:(?:\)[ -]{0,2}|[ -]{1,3})\d+){0,6}(?!\d)/g
-
+  /(?<![\w+])((?:\+|00)44[ -]{0,2}(?:\(0\)[ -]{0,2})?|(?:\+|00)(?=[1-9])|\((?=0)|(?=0))\d+(?:(?:\)[ -]{0,2}|[ -]{1,3})\d+){0,6}(?!\d)/g
 // Short capitalised words that would otherwise make 'A1 AND' or 'THE 12A' look like an old-style registration.
 const COMMON_WORDS = new Set(
   (
@@ -266,12 +265,22 @@ function cells(text: string, claims: Claims, found: Candidate[]) {
 }
 
 /**
- * Phone numbers: each phone-like run is cut back, group by group, to its longest prefix that is a valid UK
- * number; scanning resumes after what was taken (or after the first group when nothing was), so two numbers
- * written one after the other are both found.
+ * Phone numbers: each phone-like run is cut back, group by group, to its longest prefix that libphonenumber-js calls
+ * a valid number (national numbers read as UK ones); scanning resumes after what was taken (or after the first group
+ * when nothing was), so two numbers written one after the other are both found. The library's own finder reads such
+ * a run as one number, and takes a count that follows a number ("07700 900123 3 times") into it.
  */
 function phones(text: string, claims: Claims, found: Candidate[]) {
   const pattern = new RegExp(PHONE_IN_TEXT.source, 'g')
+  // A text repeats its numbers (and a pathological one its runs): each candidate is asked of the library once.
+  const known = new Map<string, string | null>()
+  const phoneIn = (candidate: string) => {
+    const digits = candidate.replace(/^00|\D/g, '').length
+    // Shorter or longer than any number in the world's plans (E.164: at most 15 digits with the country code).
+    if (digits < 7 || digits > 16) return null
+    if (!known.has(candidate)) known.set(candidate, normalisePhone(candidate, false))
+    return known.get(candidate) ?? null
+  }
   for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
     const raw = match[0]
     const prefixLength = match[1].length
@@ -282,7 +291,7 @@ function phones(text: string, claims: Claims, found: Candidate[]) {
       const candidate = raw.slice(0, groupEnds[i])
       // '(07700 900123)': the opening bracket is not part of the number when it is not closed within it.
       if (candidate.startsWith('(') && !candidate.includes(')')) start = 1
-      const value = normalisePhone(candidate.slice(start), false)
+      const value = phoneIn(candidate.slice(start))
       if (value) {
         add(found, claims, 'phone', value, match.index + start, match.index + groupEnds[i])
         taken = groupEnds[i]

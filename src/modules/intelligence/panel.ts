@@ -1,6 +1,6 @@
 import type { ProfilePanels } from '../../platform/profile/panels.ts'
 import { ENTITY_TYPE_NAMES } from './entities.ts'
-import { gradingLabel, STATUS_NAMES, THREAT_AREA_NAMES } from './rules.ts'
+import { gradingFromColumns, gradingLabel, STATUS_NAMES, THREAT_AREA_NAMES } from './rules.ts'
 import type { IntelligenceService } from './service.ts'
 
 /** The "Intelligence" panel of a nominal's profile: the reports about them and their entities the viewer may see. */
@@ -27,16 +27,7 @@ export function registerIntelligencePanel(panels: ProfilePanels, intelligence: I
             threatNames: report.threatAreas.map(
               area => THREAT_AREA_NAMES[area as keyof typeof THREAT_AREA_NAMES] ?? area,
             ),
-            gradingText: gradingLabel(
-              report.gradingScheme
-                ? {
-                    scheme: report.gradingScheme as '3x5x2',
-                    source: report.gradingSource!,
-                    intelligence: report.gradingIntelligence!,
-                    handling: report.gradingHandling!,
-                  }
-                : null,
-            ),
+            gradingText: gradingLabel(gradingFromColumns(report)),
           })),
         },
       }

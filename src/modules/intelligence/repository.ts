@@ -1,6 +1,9 @@
-import { type Expression, type SqlBool, sql } from 'kysely'
+import { type Expression, type ExpressionBuilder, type Insertable, type SqlBool, sql } from 'kysely'
 import { type CurrentUser, visibleTo } from '../../platform/access/user.ts'
 import type { Executor } from '../../platform/db/database.ts'
+import type { Database } from '../../platform/db/tables.ts'
+import { allNominals, visibleNominalsSql } from '../people/repository.ts'
+import type { IntelligenceDisseminationTable, IntelligenceReportTable } from './tables.ts'
 
 type Viewer = Pick<CurrentUser, 'establishmentCodes' | 'compartments'>
 
@@ -78,6 +81,217 @@ export async function previousOrNextNumber(db: Executor, reporterId: string, sub
     : { previous: null, next: Number(row.next) }
 }
 
+// ---- Submission ----
+
+/**
+ * A new report and its first status in one statement; nothing (undefined) when the reporter already made a report
+ * with this submission key.
+ */
+export function insertReport(db: Executor, report: Insertable<IntelligenceReportTable>, by: string, now: Date) {
+  return db
+    .with('report', db =>
+      db
+        .insertInto('intelligenceReport')
+        .values(report)
+        .onConflict(oc => oc.columns(['reporterId', 'submissionKey']).doNothing())
+        .returning(['id']),
+    )
+    .insertInto('intelligenceStatusChange')
+    .columns(['reportId', 'fromStatus', 'toStatus', 'note', 'changedBy', 'changedAt'])
+    .expression(eb =>
+      eb
+        .selectFrom('report')
+        .select([
+          'report.id',
+          sql<null>`null::text`.as('fromStatus'),
+          sql<string>`'submitted'::text`.as('toStatus'),
+          sql<null>`null::text`.as('note'),
+          sql<string>`${by}::text`.as('changedBy'),
+          sql<Date>`${now}::timestamptz`.as('changedAt'),
+        ]),
+    )
+    .returning(['reportId as id'])
+    .executeTakeFirst()
+}
+
+/** The report a reporter made with a submission key. */
+export function reportBySubmission(db: Executor, reporterId: string, submissionKey: string) {
+  return db
+    .selectFrom('intelligenceReport')
+    .select(['ref', 'status'])
+    .where('reporterId', '=', reporterId)
+    .where('submissionKey', '=', submissionKey)
+    .executeTakeFirstOrThrow()
+}
+
+/**
+ * Links people to a report by reference, one row per person, only those the viewer may see: found, checked for
+ * scope and linked in one statement. Answers the references linked.
+ */
+export async function linkNominals(
+  db: Executor,
+  viewer: Viewer,
+  report: { id: string; establishmentCode: string },
+  roles: ReadonlyMap<string, string>,
+  by: { username: string; now: Date },
+) {
+  const { rows } = await sql<{ ref: string }>`
+    with wanted (ref, role) as (select * from unnest(${[...roles.keys()]}::text[], ${[...roles.values()]}::text[])),
+    linked as (
+      insert into intelligence_nominal_link (report_id, nominal_id, role, establishment_code, linked_by, linked_at)
+      select ${report.id}::uuid, n.id, w.role, ${report.establishmentCode}, ${by.username}, ${by.now}::timestamptz
+      from wanted w join ${visibleNominalsSql(viewer)} n on n.ref = w.ref
+      on conflict (report_id, nominal_id)
+        do update set role = excluded.role, linked_by = excluded.linked_by, linked_at = excluded.linked_at
+      returning nominal_id)
+    select n.ref from linked join ${visibleNominalsSql(viewer)} n on n.id = linked.nominal_id`.execute(db)
+  return new Set(rows.map(row => row.ref))
+}
+
+/**
+ * Entities found in a report's text, as suggestions; values on the do-not-link list are marked so. The do-not-link
+ * check is made by the insert itself: one statement, not a read of the whole list.
+ */
+export async function suggestEntities(
+  db: Executor,
+  report: { id: string; establishmentCode: string },
+  found: readonly { entityId: number; type: string; value: string; raw: string }[],
+) {
+  await sql`
+    insert into intelligence_report_entity (report_id, entity_id, status, establishment_code, raw)
+    select ${report.id}::uuid, f.entity_id,
+      case when exists (
+        select 1 from intelligence_do_not_link d
+        where d.removed_at is null and d.type = f.type and d.value = f.value
+          and (d.establishment_code = ${report.establishmentCode} or d.establishment_code is null)
+      ) then 'do-not-link' else 'suggested' end,
+      ${report.establishmentCode}, f.raw
+    from unnest(
+      ${found.map(e => e.entityId)}::bigint[],
+      ${found.map(e => e.type)}::text[],
+      ${found.map(e => e.value)}::text[],
+      ${found.map(e => e.raw.slice(0, 200))}::text[]
+    ) as f (entity_id, type, value, raw)
+    on conflict (report_id, entity_id) do nothing`.execute(db)
+}
+
+// ---- Assessment ----
+
+/**
+ * Moves a report on, guarded on the status read: a second person acting on the old status finds nothing to update
+ * (false). A change of status is recorded as a row of its own.
+ */
+export async function moveReport(
+  db: Executor,
+  report: { id: string; status: string },
+  to: string,
+  change: { by: string; now: Date; note: string | null },
+) {
+  const updated = await db
+    .updateTable('intelligenceReport')
+    .set({ status: to })
+    .where('id', '=', report.id)
+    .where('status', '=', report.status)
+    .returning('id')
+    .executeTakeFirst()
+  if (updated && to !== report.status) {
+    await db
+      .insertInto('intelligenceStatusChange')
+      .values({
+        reportId: report.id,
+        fromStatus: report.status,
+        toStatus: to,
+        note: change.note,
+        changedBy: change.by,
+        changedAt: change.now,
+      })
+      .execute()
+  }
+  return Boolean(updated)
+}
+
+/** A new grading version, and the report's current grading. */
+export async function recordGrading(
+  db: Executor,
+  reportId: string,
+  grading: { version: number; scheme: string; source: string; intelligence: string; handling: string },
+  by: { conditions: string | null; gradedBy: string; gradedAt: Date },
+) {
+  await db
+    .insertInto('intelligenceGrading')
+    .values({ reportId, ...grading, ...by })
+    .execute()
+  await db
+    .updateTable('intelligenceReport')
+    .set({
+      gradingScheme: grading.scheme,
+      gradingSource: grading.source,
+      gradingIntelligence: grading.intelligence,
+      gradingHandling: grading.handling,
+      gradingConditions: by.conditions,
+    })
+    .where('id', '=', reportId)
+    .execute()
+}
+
+/** A new sanitised version, and the report's current sanitised text. */
+export async function recordSanitisedText(
+  db: Executor,
+  reportId: string,
+  version: { version: number; text: string; writtenBy: string; writtenAt: Date },
+) {
+  await db
+    .insertInto('intelligenceSanitisedVersion')
+    .values({ reportId, ...version })
+    .execute()
+  await db.updateTable('intelligenceReport').set({ sanitisedText: version.text }).where('id', '=', reportId).execute()
+}
+
+export function setLinkedTo(db: Executor, reportId: string, linkedToRef: string) {
+  return db.updateTable('intelligenceReport').set({ linkedToRef }).where('id', '=', reportId).execute()
+}
+
+/** An entity linked by an analyst (accepted, or marked do-not-link), replacing any earlier decision. */
+export function decideLinkedEntity(
+  db: Executor,
+  link: { reportId: string; entityId: number; establishmentCode: string },
+  decision: { status: string; decidedBy: string; decidedAt: Date },
+) {
+  return db
+    .insertInto('intelligenceReportEntity')
+    .values({ ...link, ...decision, raw: null })
+    .onConflict(oc => oc.columns(['reportId', 'entityId']).doUpdateSet(decision))
+    .execute()
+}
+
+export function reportEntityStatus(db: Executor, reportId: string, entityId: number) {
+  return db
+    .selectFrom('intelligenceReportEntity')
+    .select('status')
+    .where('reportId', '=', reportId)
+    .where('entityId', '=', entityId)
+    .executeTakeFirst()
+}
+
+export function setReportEntityStatus(
+  db: Executor,
+  link: { reportId: string; entityId: number },
+  decision: { status: string; decidedBy: string; decidedAt: Date },
+) {
+  return db
+    .updateTable('intelligenceReportEntity')
+    .set(decision)
+    .where('reportId', '=', link.reportId)
+    .where('entityId', '=', link.entityId)
+    .execute()
+}
+
+export function insertDissemination(db: Executor, dissemination: Insertable<IntelligenceDisseminationTable>) {
+  return db.insertInto('intelligenceDissemination').values(dissemination).returning('id').executeTakeFirstOrThrow()
+}
+
+// ---- Settings: grading scheme and do-not-link list ----
+
 export function gradingSchemeOf(db: Executor, establishmentCode: string) {
   return db
     .selectFrom('intelligenceSetting')
@@ -86,6 +300,76 @@ export function gradingSchemeOf(db: Executor, establishmentCode: string) {
     .executeTakeFirst()
     .then(row => row?.gradingScheme ?? '3x5x2')
 }
+
+export function saveGradingScheme(
+  db: Executor,
+  establishmentCode: string,
+  change: { gradingScheme: '3x5x2' | '5x5x5'; updatedAt: Date; updatedBy: string },
+) {
+  return db
+    .insertInto('intelligenceSetting')
+    .values({ establishmentCode, ...change })
+    .onConflict(oc => oc.column('establishmentCode').doUpdateSet(change))
+    .execute()
+}
+
+/**
+ * Adds a value to an establishment's do-not-link list (false when it is there already), and flags the links
+ * already made to it there rather than leaving them standing.
+ */
+export async function addDoNotLink(
+  db: Executor,
+  entry: { establishmentCode: string; type: string; value: string; reason: string },
+  by: { username: string; now: Date },
+) {
+  const existing = await db
+    .selectFrom('intelligenceDoNotLink')
+    .select('id')
+    .where('establishmentCode', '=', entry.establishmentCode)
+    .where('type', '=', entry.type)
+    .where('value', '=', entry.value)
+    .where('removedAt', 'is', null)
+    .executeTakeFirst()
+  if (existing) return false
+  await db
+    .insertInto('intelligenceDoNotLink')
+    .values({ ...entry, addedBy: by.username, addedAt: by.now, removedAt: null, removedBy: null })
+    .execute()
+  const entity = await db
+    .selectFrom('intelligenceEntity')
+    .select('id')
+    .where('type', '=', entry.type)
+    .where('value', '=', entry.value)
+    .executeTakeFirst()
+  if (entity) {
+    await db
+      .updateTable('intelligenceReportEntity')
+      .set({ status: 'do-not-link', decidedBy: by.username, decidedAt: by.now })
+      .where('entityId', '=', entity.id)
+      .where('establishmentCode', '=', entry.establishmentCode)
+      .execute()
+  }
+  return true
+}
+
+/** Takes a value off an establishment's list; the value removed, or undefined when there was none. */
+export function removeDoNotLink(
+  db: Executor,
+  id: number,
+  establishmentCode: string,
+  by: { username: string; now: Date },
+) {
+  return db
+    .updateTable('intelligenceDoNotLink')
+    .set({ removedAt: by.now, removedBy: by.username })
+    .where('id', '=', id)
+    .where('establishmentCode', '=', establishmentCode)
+    .where('removedAt', 'is', null)
+    .returning(['type', 'value'])
+    .executeTakeFirst()
+}
+
+// ---- Reading ----
 
 /** The triage queue: reports waiting for the security department, urgent first, then oldest. */
 export function queue(db: Executor, viewer: Viewer, limit = 100) {
@@ -121,24 +405,21 @@ export function reportsBy(db: Executor, reporterId: string, limit: number, offse
     .execute()
 }
 
-export function linkedNominals(db: Executor, reportId: string) {
-  return db
+const PRISON_NUMBER = /^[A-Z]\d{4}[A-Z]{2}$/
+
+/**
+ * Everyone linked to a report, whoever is asking: the use case withholds those outside the viewer's scope. A
+ * prisoner's reference is their prison number (people gives other nominals an N- reference).
+ */
+export async function linkedNominals(db: Executor, reportId: string) {
+  const rows = await db
     .selectFrom('intelligenceNominalLink as l')
-    .innerJoin('peopleNominal as n', 'n.id', 'l.nominalId')
-    .select([
-      'l.role',
-      'n.id',
-      'n.ref',
-      'n.kind',
-      'n.firstName',
-      'n.lastName',
-      'n.prisonNumber',
-      'n.establishmentCode',
-      'n.compartment',
-    ])
+    .innerJoin(allNominals(db).as('n'), 'n.id', 'l.nominalId')
+    .select(['l.role', 'n.id', 'n.ref', 'n.kind', 'n.firstName', 'n.lastName', 'n.establishmentCode', 'n.compartment'])
     .where('l.reportId', '=', reportId)
     .orderBy('l.linkedAt')
     .execute()
+  return rows.map(row => ({ ...row, prisonNumber: PRISON_NUMBER.test(row.ref) ? row.ref : null }))
 }
 
 export function reportEntities(db: Executor, reportId: string) {
@@ -233,47 +514,21 @@ export function relatedReports(db: Executor, viewer: Viewer, reportId: string, l
     .selectFrom('intelligenceReport as r')
     .select(['r.ref', 'r.submittedAt', 'r.status', 'r.threatAreas', 'r.sanitisedText', 'r.establishmentCode'])
     .select(eb => [
-      eb
-        .selectFrom('intelligenceNominalLink as a')
-        .innerJoin('intelligenceNominalLink as b', 'b.nominalId', 'a.nominalId')
-        .innerJoin('peopleNominal as n', 'n.id', 'a.nominalId')
+      sharedNominals(eb, reportId)
+        .innerJoin(allNominals(db).as('n'), 'n.id', 'a.nominalId')
         .select(sql<string[]>`array_agg(distinct n.ref)`.as('refs'))
-        .whereRef('a.reportId', '=', 'r.id')
-        .where('b.reportId', '=', reportId)
         .as('sharedNominals'),
-      eb
-        .selectFrom('intelligenceReportEntity as a')
-        .innerJoin('intelligenceReportEntity as b', 'b.entityId', 'a.entityId')
+      sharedEntities(eb, reportId)
         .innerJoin('intelligenceEntity as en', 'en.id', 'a.entityId')
         .select(sql<string[]>`array_agg(distinct en.value)`.as('values'))
-        .whereRef('a.reportId', '=', 'r.id')
-        .where('b.reportId', '=', reportId)
-        .where('a.status', '=', 'accepted')
-        .where('b.status', '=', 'accepted')
         .as('sharedEntities'),
     ])
     .where('r.id', '!=', reportId)
     .where(visibleReport(viewer))
     .where(eb =>
       eb.or([
-        eb.exists(
-          eb
-            .selectFrom('intelligenceNominalLink as a')
-            .innerJoin('intelligenceNominalLink as b', 'b.nominalId', 'a.nominalId')
-            .select(sql`1`.as('one'))
-            .whereRef('a.reportId', '=', 'r.id')
-            .where('b.reportId', '=', reportId),
-        ),
-        eb.exists(
-          eb
-            .selectFrom('intelligenceReportEntity as a')
-            .innerJoin('intelligenceReportEntity as b', 'b.entityId', 'a.entityId')
-            .select(sql`1`.as('one'))
-            .whereRef('a.reportId', '=', 'r.id')
-            .where('b.reportId', '=', reportId)
-            .where('a.status', '=', 'accepted')
-            .where('b.status', '=', 'accepted'),
-        ),
+        eb.exists(sharedNominals(eb, reportId).select(sql`1`.as('one'))),
+        eb.exists(sharedEntities(eb, reportId).select(sql`1`.as('one'))),
       ]),
     )
     .orderBy('r.submittedAt', 'desc')
@@ -281,375 +536,25 @@ export function relatedReports(db: Executor, viewer: Viewer, reportId: string, l
     .execute()
 }
 
-/** Visible reports about a nominal, newest first: the profile panel. */
-export function reportsAboutNominal(db: Executor, viewer: Viewer, nominalId: string, limit = 50) {
-  return db
-    .selectFrom('intelligenceNominalLink as l')
-    .innerJoin('intelligenceReport as r', 'r.id', 'l.reportId')
-    .select([
-      'r.ref',
-      'r.submittedAt',
-      'r.status',
-      'r.threatAreas',
-      'r.sanitisedText',
-      'l.role',
-      'r.gradingScheme',
-      'r.gradingSource',
-      'r.gradingIntelligence',
-      'r.gradingHandling',
-    ])
-    .where('l.nominalId', '=', nominalId)
-    .where(visibleReport(viewer))
-    .orderBy('r.submittedAt', 'desc')
-    .limit(limit)
-    .execute()
-}
+type ReportScope = ExpressionBuilder<Database & { r: Database['intelligenceReport'] }, 'r'>
 
-/** Accepted entities of the visible reports about a nominal, with how many reports carry each. */
-export function entitiesOfNominal(db: Executor, viewer: Viewer, nominalId: string) {
-  return db
-    .selectFrom('intelligenceNominalLink as l')
-    .innerJoin('intelligenceReport as r', 'r.id', 'l.reportId')
-    .innerJoin('intelligenceReportEntity as re', 're.reportId', 'r.id')
-    .innerJoin('intelligenceEntity as en', 'en.id', 're.entityId')
-    .select(['en.type', 'en.value', eb => eb.fn.count<number>('r.id').distinct().as('reports')])
-    .where('l.nominalId', '=', nominalId)
-    .where('re.status', '=', 'accepted')
-    .where(visibleReport(viewer))
-    .groupBy(['en.type', 'en.value'])
-    .orderBy('reports', 'desc')
-    .limit(100)
-    .execute()
-}
+/** The nominal links report r shares with another report. */
+const sharedNominals = (eb: ReportScope, reportId: string) =>
+  eb
+    .selectFrom('intelligenceNominalLink as a')
+    .innerJoin('intelligenceNominalLink as b', 'b.nominalId', 'a.nominalId')
+    .whereRef('a.reportId', '=', 'r.id')
+    .where('b.reportId', '=', reportId)
 
-export type SearchFilters = {
-  q?: string
-  establishment?: string
-  from?: string
-  to?: string
-  threatArea?: string
-  status?: string
-  grading?: string
-  nominal?: string
-  entity?: string
-  page: number
-}
-
-/** Matches counted and ranked at most: past this a search says "more than 1,000" and ranks the newest 1,000. */
-const COUNT_CAP = 1000
-/**
- * How a search with words finds its matches. A common word is in so many reports that its newest thousand matches lie
- * among the newest few thousand reports, and reading those in date order costs less than collecting every match from
- * the full-text index (half a million for "phone" nationally) to keep the newest. A rare word is the other way round:
- * reading reports one by one would read them all. So a search first reads the newest `sample` reports it may see;
- * where at least `denseShare` of them match, it reads on in date order, up to `window` reports; otherwise, or if the
- * window was not enough, the index finds the matches. Both ways give the same answer.
- */
-export const SEARCH_STRATEGY = { sample: 200, denseShare: 0.15, window: 10_000 }
-
-/**
- * Reports matching the words and filters that the viewer may see: the newest 1,001 matches at most, ranked by
- * relevance, one page of them with highlights, and how many there are (capped at 1,000).
- */
-export async function searchReports(
-  db: Executor,
-  viewer: Viewer,
-  canReadOriginal: boolean,
-  filters: SearchFilters,
-  pageSize: number,
-  strategy = SEARCH_STRATEGY,
-) {
-  const query = filters.q?.trim() ? sql`websearch_to_tsquery('english', ${filters.q.trim()})` : null
-  const readable = originalReadable(viewer, canReadOriginal)
-  let base = db.selectFrom('intelligenceReport as r').where(visibleReport(viewer))
-  if (filters.establishment) base = base.where('r.establishmentCode', '=', filters.establishment)
-  if (filters.from) base = base.where('r.submittedAt', '>=', new Date(`${filters.from}T00:00:00Z`))
-  if (filters.to)
-    base = base.where('r.submittedAt', '<', new Date(new Date(`${filters.to}T00:00:00Z`).getTime() + 86_400_000))
-  if (filters.threatArea) base = base.where(sql<SqlBool>`r.threat_areas @> array[${filters.threatArea}]::text[]`)
-  if (filters.status) base = base.where('r.status', '=', filters.status)
-  if (filters.grading) {
-    const [source, intelligence] = filters.grading.split('/')
-    base = base.where('r.gradingSource', '=', source ?? '')
-    if (intelligence) base = base.where('r.gradingIntelligence', '=', intelligence)
-  }
-  if (filters.nominal) {
-    const ref = filters.nominal.toUpperCase()
-    base = base.where(eb =>
-      eb.exists(
-        eb
-          .selectFrom('intelligenceNominalLink as l')
-          .innerJoin('peopleNominal as n', 'n.id', 'l.nominalId')
-          .select(sql`1`.as('one'))
-          .whereRef('l.reportId', '=', 'r.id')
-          .where('n.ref', '=', ref),
-      ),
-    )
-  }
-  if (filters.entity) {
-    const value = filters.entity
-    base = base.where(eb =>
-      eb.exists(
-        eb
-          .selectFrom('intelligenceReportEntity as re')
-          .innerJoin('intelligenceEntity as en', 'en.id', 're.entityId')
-          .select(sql`1`.as('one'))
-          .whereRef('re.reportId', '=', 'r.id')
-          .where('re.status', 'in', ['accepted', 'suggested'])
-          .where('en.value', '=', value),
-      ),
-    )
-  }
-  // The original words where this viewer may read them, else the sanitised words: for the match and for the rank.
-  const matches = query
-    ? sql<SqlBool>`((${readable} and r.text_search @@ ${query}) or r.sanitised_search @@ ${query})`
-    : sql<SqlBool>`true`
-  const rank = query
-    ? sql<number>`ts_rank_cd(case when ${readable} then r.text_search else r.sanitised_search end, ${query})`
-    : sql<number>`0`
-  const hitColumns = [
-    'r.id',
-    'r.ref',
-    'r.status',
-    'r.submittedAt',
-    'r.threatAreas',
-    'r.urgent',
-    'r.establishmentCode',
-    'r.gradingScheme',
-    'r.gradingSource',
-    'r.gradingIntelligence',
-    'r.gradingHandling',
-    rank.as('rank'),
-    sql<boolean>`${readable}`.as('originalReadable'),
-  ] as const
-
-  // One page of the newest COUNT_CAP + 1 matches among `reports`, best first, each row carrying how many there are.
-  const pageOf = (reports: typeof base) =>
-    db
-      .selectFrom(
-        reports
-          .select(hitColumns)
-          .where(matches)
-          .orderBy('r.submittedAt', 'desc')
-          .orderBy('r.id', 'desc')
-          .limit(COUNT_CAP + 1)
-          .as('h'),
-      )
-      .innerJoin('establishment as e', 'e.code', 'h.establishmentCode')
-      .selectAll('h')
-      .select(['e.name as establishmentName', sql<number>`count(*) over ()`.as('hits')])
-      .orderBy('h.rank', 'desc')
-      .orderBy('h.submittedAt', 'desc')
-      .orderBy('h.id', 'desc')
-      .limit(pageSize)
-      .offset((filters.page - 1) * pageSize)
-      .execute()
-
-  // How many reports `reports` holds, counting no further than `limit`.
-  const countUpTo = async (reports: typeof base, limit: number) =>
-    Number(
-      (
-        await db
-          .selectFrom(reports.select(sql`1`.as('one')).limit(limit).as('c'))
-          .select(eb => eb.fn.countAll<number>().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    )
-
-  // The newest `limit` reports the viewer may see within the filters, under the table's own alias, so that they
-  // stand in for the table. In date order only, so that PostgreSQL walks an index and stops early.
-  const newest = (limit: number) =>
-    db.selectFrom(base.selectAll('r').orderBy('r.submittedAt', 'desc').limit(limit).as('r')) as unknown as typeof base
-
-  let rows: Awaited<ReturnType<typeof pageOf>> | null = null
-  if (query) {
-    const sampled = await newest(strategy.sample)
-      .select(eb => [eb.fn.countAll<number>().as('read'), sql<number>`count(*) filter (where ${matches})`.as('hits')])
-      .executeTakeFirstOrThrow()
-    const [read, hits] = [Number(sampled.read), Number(sampled.hits)]
-    if (read < strategy.sample || hits >= read * strategy.denseShare) {
-      const fromNewest = await pageOf(newest(strategy.window))
-      if (Number(fromNewest[0]?.hits ?? 0) > COUNT_CAP) rows = fromNewest
-      else {
-        // Fewer than enough matches: the answer is whole only if the window held every report there is to read.
-        if ((await countUpTo(base, strategy.window)) < strategy.window) rows = fromNewest
-      }
-    }
-  }
-  rows ??= await pageOf(base)
-  let hits = Number(rows[0]?.hits ?? 0)
-  if (rows.length === 0 && filters.page > 1) {
-    // Past the last page: the total still tells the reader how far back to go.
-    hits = await countUpTo(base.where(matches), COUNT_CAP + 1)
-  }
-  // Highlights for the page only, from the text this viewer may read.
-  const highlights = new Map<string, string>()
-  if (query && rows.length > 0) {
-    const { rows: marked } = await sql<{ id: string; snippet: string }>`
-      select r.id, ts_headline('english',
-        case when ${readable} then r.text else coalesce(r.sanitised_text, '') end, ${query},
-        'StartSel=<mark>, StopSel=</mark>, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "') as snippet
-      from intelligence_report r where r.id = any(${rows.map(row => row.id)}::uuid[])`.execute(db)
-    for (const row of marked) highlights.set(row.id, row.snippet)
-  }
-  return {
-    rows: rows.map(({ hits: _, ...row }) => ({ ...row, snippet: highlights.get(row.id) ?? null })),
-    total: Math.min(hits, COUNT_CAP),
-    totalCapped: hits > COUNT_CAP,
-  }
-}
-
-export type NetworkNode = {
-  id: string
-  kind: 'nominal' | 'entity'
-  label: string
-  detail: string
-  href: string | null
-  depth: 0 | 1 | 2
-}
-export type NetworkEdge = { from: string; to: string; reports: string[] }
-
-const NETWORK_REPORT_LIMIT = 300
-
-/**
- * People and entities within two links of a nominal, where a link is appearing together in a report the viewer
- * may see. People outside the viewer's scope or compartments are left out, as are unaccepted entities.
- */
-export async function network(db: Executor, viewer: Viewer, nominal: { id: string; ref: string; label: string }) {
-  const nodes = new Map<string, NetworkNode>()
-  const edges = new Map<string, NetworkEdge>()
-  const key = (kind: string, id: string | number) => `${kind}:${id}`
-  nodes.set(key('n', nominal.id), {
-    id: key('n', nominal.id),
-    kind: 'nominal',
-    label: nominal.label,
-    detail: nominal.ref,
-    href: `/people/${nominal.ref}`,
-    depth: 0,
-  })
-
-  async function membersOf(reportIds: string[]) {
-    if (reportIds.length === 0) return []
-    const people = await db
-      .selectFrom('intelligenceNominalLink as l')
-      .innerJoin('peopleNominal as n', 'n.id', 'l.nominalId')
-      .innerJoin('intelligenceReport as r', 'r.id', 'l.reportId')
-      .select(['l.reportId', 'r.ref as reportRef', 'n.id', 'n.ref', 'n.firstName', 'n.lastName', 'n.kind'])
-      .where('l.reportId', 'in', reportIds)
-      .where(visibleTo(viewer, { establishment: 'n.establishmentCode', compartment: 'n.compartment' }))
-      .execute()
-    const things = await db
-      .selectFrom('intelligenceReportEntity as re')
-      .innerJoin('intelligenceEntity as en', 'en.id', 're.entityId')
-      .innerJoin('intelligenceReport as r', 'r.id', 're.reportId')
-      .select(['re.reportId', 'r.ref as reportRef', 'en.id', 'en.type', 'en.value'])
-      .where('re.reportId', 'in', reportIds)
-      .where('re.status', '=', 'accepted')
-      .execute()
-    return [
-      ...people.map(p => ({
-        reportId: p.reportId,
-        reportRef: p.reportRef,
-        node: {
-          id: key('n', p.id),
-          kind: 'nominal' as const,
-          label: `${p.firstName} ${p.lastName}`,
-          detail: p.ref,
-          href: `/people/${p.ref}`,
-        },
-      })),
-      ...things.map(t => ({
-        reportId: t.reportId,
-        reportRef: t.reportRef,
-        node: {
-          id: key('e', t.id),
-          kind: 'entity' as const,
-          label: t.value,
-          detail: t.type,
-          href: `/intelligence/search?entity=${encodeURIComponent(t.value)}`,
-        },
-      })),
-    ]
-  }
-
-  function connect(members: Awaited<ReturnType<typeof membersOf>>, depth: 1 | 2, from: Set<string>) {
-    const byReport = new Map<string, typeof members>()
-    for (const m of members) {
-      const group = byReport.get(m.reportId)
-      if (group) group.push(m)
-      else byReport.set(m.reportId, [m])
-    }
-    for (const group of byReport.values()) {
-      const anchors = group.filter(m => from.has(m.node.id))
-      for (const m of group) {
-        if (!nodes.has(m.node.id)) nodes.set(m.node.id, { ...m.node, depth })
-        for (const anchor of anchors) {
-          if (anchor.node.id === m.node.id) continue
-          const [a, b] = [anchor.node.id, m.node.id].sort()
-          const edge = edges.get(`${a}|${b}`) ?? { from: a, to: b, reports: [] }
-          if (!edge.reports.includes(m.reportRef)) edge.reports.push(m.reportRef)
-          edges.set(`${a}|${b}`, edge)
-        }
-      }
-    }
-  }
-
-  const first = await db
-    .selectFrom('intelligenceNominalLink as l')
-    .innerJoin('intelligenceReport as r', 'r.id', 'l.reportId')
-    .select('r.id')
-    .where('l.nominalId', '=', nominal.id)
-    .where(visibleReport(viewer))
-    .orderBy('r.submittedAt', 'desc')
-    .limit(NETWORK_REPORT_LIMIT)
-    .execute()
-  const firstIds = first.map(r => r.id)
-  connect(await membersOf(firstIds), 1, new Set([key('n', nominal.id)]))
-
-  const level1 = [...nodes.values()].filter(n => n.depth === 1)
-  const nominalIds = level1.filter(n => n.kind === 'nominal').map(n => n.id.slice(2))
-  const entityIds = level1.filter(n => n.kind === 'entity').map(n => Number(n.id.slice(2)))
-  if (nominalIds.length + entityIds.length > 0) {
-    const second = await db
-      .selectFrom('intelligenceReport as r')
-      .select('r.id')
-      .where(visibleReport(viewer))
-      .where(eb =>
-        eb.or([
-          ...(nominalIds.length
-            ? [
-                eb.exists(
-                  eb
-                    .selectFrom('intelligenceNominalLink as l')
-                    .select(sql`1`.as('one'))
-                    .whereRef('l.reportId', '=', 'r.id')
-                    .where('l.nominalId', 'in', nominalIds),
-                ),
-              ]
-            : []),
-          ...(entityIds.length
-            ? [
-                eb.exists(
-                  eb
-                    .selectFrom('intelligenceReportEntity as re')
-                    .select(sql`1`.as('one'))
-                    .whereRef('re.reportId', '=', 'r.id')
-                    .where('re.status', '=', 'accepted')
-                    .where('re.entityId', 'in', entityIds),
-                ),
-              ]
-            : []),
-        ]),
-      )
-      .orderBy('r.submittedAt', 'desc')
-      .limit(NETWORK_REPORT_LIMIT)
-      .execute()
-    const seen = new Set(firstIds)
-    const secondIds = second.map(r => r.id).filter(id => !seen.has(id))
-    connect(await membersOf(secondIds), 2, new Set(level1.map(n => n.id)))
-  }
-  return { nodes: [...nodes.values()], edges: [...edges.values()] }
-}
+/** The accepted entities report r shares with another report. */
+const sharedEntities = (eb: ReportScope, reportId: string) =>
+  eb
+    .selectFrom('intelligenceReportEntity as a')
+    .innerJoin('intelligenceReportEntity as b', 'b.entityId', 'a.entityId')
+    .whereRef('a.reportId', '=', 'r.id')
+    .where('b.reportId', '=', reportId)
+    .where('a.status', '=', 'accepted')
+    .where('b.status', '=', 'accepted')
 
 /** Open (non-compartmented) reports received at a prison since a date, counted by threat area: LSS evidence. */
 export async function reportsByThreatArea(db: Executor, establishmentCode: string, since: Date) {
@@ -660,3 +565,5 @@ export async function reportsByThreatArea(db: Executor, establishmentCode: strin
     group by area order by n desc`.execute(db)
   return rows
 }
+
+export * from './search/repository.ts'

@@ -153,6 +153,29 @@ export type Grading = {
   conditions?: string | null
 }
 
+/** A grading's columns as a report, a search hit or a dissemination stores them (null where not graded). */
+export type GradingColumns = {
+  gradingScheme: string | null
+  gradingSource: string | null
+  gradingIntelligence: string | null
+  gradingHandling: string | null
+  gradingConditions?: string | null
+}
+
+/** The grading stored in a row's columns, or null when the row is not graded (or names no known scheme). */
+export function gradingFromColumns(row: GradingColumns): Grading | null {
+  const scheme = GRADING_SCHEMES.find(known => known === row.gradingScheme)
+  if (!scheme || row.gradingSource === null || row.gradingIntelligence === null || row.gradingHandling === null)
+    return null
+  return {
+    scheme,
+    source: row.gradingSource,
+    intelligence: row.gradingIntelligence,
+    handling: row.gradingHandling,
+    conditions: row.gradingConditions ?? null,
+  }
+}
+
 /** Field problems with a grading, or none. Codes must belong to the scheme; handling C must state its conditions. */
 export function gradingProblems(grading: Grading): { field: string; message: string }[] {
   const scale = GRADING_SCALES[grading.scheme]
@@ -181,7 +204,14 @@ export function gradingLabel(grading: Grading | null): string {
 
 // ---- Workflow: a declarative transition table (who may move a report from which status, to which) ----
 
-export type WorkflowAction = 'start-assessment' | 'grade' | 'disseminate' | 'no-further-action' | 'link-to-existing'
+export const WORKFLOW_ACTIONS = [
+  'start-assessment',
+  'grade',
+  'disseminate',
+  'no-further-action',
+  'link-to-existing',
+] as const
+export type WorkflowAction = (typeof WORKFLOW_ACTIONS)[number]
 
 export const TRANSITIONS: readonly {
   action: WorkflowAction
@@ -237,6 +267,11 @@ export function nextStatus(current: ReportStatus, action: WorkflowAction): Repor
 
 export function actionsFrom(current: ReportStatus): WorkflowAction[] {
   return TRANSITIONS.filter(t => t.from.includes(current)).map(t => t.action)
+}
+
+/** The actions open to someone on a report: disseminating needs that permission, every other action assessing. */
+export function actionsOpen(current: ReportStatus, may: { assess: boolean; disseminate: boolean }): WorkflowAction[] {
+  return actionsFrom(current).filter(action => (action === 'disseminate' ? may.disseminate : may.assess))
 }
 
 // ---- Dissemination (LEA sharing principles, "Prison information to be disclosed to LEAs") ----

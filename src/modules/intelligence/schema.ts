@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { asList, optional } from '../../platform/http/fields.ts'
 import { prisonNumber } from '../people/schema.ts'
 import { ENTITY_TYPES } from './entities.ts'
 import {
@@ -10,11 +11,15 @@ import {
   SOURCE_TYPES,
   STATUSES,
   THREAT_AREAS,
+  WORKFLOW_ACTIONS,
 } from './rules.ts'
 
-const blank = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value)
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blank, schema.optional())
-const asList = (value: unknown) => (value === undefined || value === '' ? [] : Array.isArray(value) ? value : [value])
+/** A report's reference, as people type it. */
+export const reportReference = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^IR-[A-Z]{3}-\d{4}-\d{6}$/, 'Enter a report reference like IR-MDI-2026-000123')
 
 /** A date and time as a form sends it (YYYY-MM-DDTHH:MM, Europe/London) or as the API sends it (ISO 8601). */
 const occurredAt = z
@@ -118,14 +123,17 @@ export const closeSchema = z.object({
     .trim()
     .min(1, 'Enter the reason')
     .max(2000, 'The reason must be 2,000 characters or fewer'),
-  linkedToRef: optional(
-    z
-      .string()
-      .trim()
-      .toUpperCase()
-      .regex(/^IR-[A-Z]{3}-\d{4}-\d{6}$/, 'Enter a report reference like IR-MDI-2026-000123'),
-  ),
+  linkedToRef: optional(reportReference),
 })
+export type CloseInput = z.output<typeof closeSchema>
+
+/** A workflow action by its name in rules.ts, with the reason where the action needs one. */
+export const workflowActionSchema = z.object({
+  action: z.enum(WORKFLOW_ACTIONS, { error: `Select an action: ${WORKFLOW_ACTIONS.join(', ')}` }),
+  note: optional(z.string().trim().max(2000, 'The reason must be 2,000 characters or fewer')),
+  linkedToRef: optional(reportReference),
+})
+export type WorkflowActionInput = z.output<typeof workflowActionSchema>
 
 export const linksSchema = z.object({
   nominals: z

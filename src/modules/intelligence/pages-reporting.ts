@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto'
+import { z } from 'zod'
+import type { CurrentUser } from '../../platform/access/user.ts'
+import { NotFoundError, parseInput } from '../../platform/http/errors.ts'
+import { pageQuery, paginationView, queryString } from '../../platform/http/forms.ts'
+import type { FormState, Pages } from '../../platform/http/pages.ts'
+import type { PeopleService } from '../people/service.ts'
+import { refParams } from './page-locals.ts'
+import { gradingFromColumns, gradingLabel } from './rules.ts'
+import { searchSchema, submitFormSchema, submitSchema } from './schema.ts'
+import { type IntelligenceService, SEARCH_PAGE_SIZE } from './service.ts'
+
+/** Errors about people go to the field they came from: prison numbers, or typed names. */
+function nominalField(message: string) {
+  return /name/i.test(message) && !/prison number|reference/i.test(message) ? '#names' : '#prisonNumbers'
+}
+
+/** "2026-11-23T14:30" typed on the form is a time in Europe/London; the API sends ISO 8601 with an offset. */
+function londonLocalToIso(date: string, time: string): string {
+  const guess = new Date(`${date}T${time}:00Z`)
+  if (Number.isNaN(guess.getTime())) return `${date}T${time}`
+  const inLondon = new Date(guess.toLocaleString('en-US', { timeZone: 'Europe/London' }))
+  const inUtc = new Date(guess.toLocaleString('en-US', { timeZone: 'UTC' }))
+  return new Date(guess.getTime() - (inLondon.getTime() - inUtc.getTime())).toISOString()
+}
+
+/** The form's errors on the form's own fields: the date and time are two inputs, and people are two lists. */
+function onFormFields({ errors }: FormState): FormState['errors'] {
+  const summary = errors.summary.map(item => ({
+    ...item,
+    href:
+      item.href === '#occurredAt'
+        ? '#occurredDate'
+        : item.href.startsWith('#nominals')
+          ? nominalField(item.text)
+          : item.href,
+  }))
+  const byField = { ...errors.byField }
+  if (byField.occurredAt) byField.occurredDate = byField.occurredAt
+  const nominalError = Object.entries(byField).find(([field]) => field.startsWith('nominals'))
+  if (nominalError) byField[nominalField(nominalError[1].text).slice(1)] = nominalError[1]
+  return { summary, byField }
+}
+
+/** Reporting intelligence, the reporter's own reports, the triage queue, search and the network of a person. */
+export function reportingPages(pages: Pages, intelligence: IntelligenceService, people: PeopleService) {
+  pages.get('/intelligence/report', {
+    permission: 'intelligence:submit',
+    handler: async ({ render }) => render('submit', { values: { submissionKey: randomUUID(), urgent: 'no' } }),
+  })
+
+  pages.post('/intelligence/report', {
+    permission: 'intelligence:submit',
+    body: submitFormSchema,
+    invalid: async ({ render }, form) => {
+      const values = (form.values ?? {}) as Record<string, unknown>
+      return render('submit', {
+        values: { ...values, threatAreas: [values.threatAreas ?? []].flat() },
+        errors: onFormFields(form),
+      })
+    },
+    handler: async ({ request, user, body: form, correlationId, redirect }) => {
+      const body = (request.body ?? {}) as Record<string, unknown>
+      const input = parseInput(submitSchema, {
+        ...body,
+        occurredAt:
+          body.occurredDate && body.occurredTime
+            ? londonLocalToIso(String(body.occurredDate), String(body.occurredTime))
+            : '',
+        nominals: [
+          ...form.prisonNumbers.map(prisonerNumber => ({ prisonerNumber })),
+          ...form.names.map(name => ({ name })),
+        ],
+      })
+      const result = await intelligence.submit(user, input, form.submissionKey, correlationId)
+      return redirect(`/intelligence/submitted/${result.ref}`)
+    },
+  })
+
+  pages.get('/intelligence/submitted/:ref', {
+    permission: 'intelligence:submit',
+    params: refParams,
+    handler: async ({ user, params: { ref }, render }) => {
+      const mine = await intelligence.mine(user, 1)
+      if (!mine.some(report => report.ref === ref)) throw new NotFoundError()
+      return render('submitted', { ref })
+    },
+  })
+
+  pages.get('/intelligence/mine', {
+    permission: 'intelligence:submit',
+    query: pageQuery,
+    handler: async ({ user, query: { page }, render }) =>
+      render('mine', { reports: await intelligence.mine(user, page), page }),
+  })
+
+  pages.get('/intelligence/queue', {
+    permission: 'intelligence:assess',
+    handler: async ({ user, render }) => render('queue', { reports: await intelligence.queue(user) }),
+  })
+
+  searchPage(pages, intelligence, people)
+
+  pages.get('/intelligence/network/:ref', {
+    permission: 'intelligence:read',
+    params: z.object({ ref: z.string().trim().toUpperCase().max(20) }),
+    handler: async ({ user, params, correlationId, render }) => {
+      const nominal = await people.findVisible(user, params.ref)
+      if (!nominal) throw new NotFoundError()
+      const label = `${nominal.firstName} ${nominal.lastName}`
+      const { id, ref, establishmentCode } = nominal
+      const graph = await intelligence.network(user, { id, ref, label, establishmentCode }, correlationId)
+      // The tables take each link's two ends and each depth's nodes ready-made: looking nodes up in the template
+      // costs a pass over every node for every link.
+      const byId = new Map(graph.nodes.map(node => [node.id, node]))
+      return render('network', {
+        nominal,
+        label,
+        graph,
+        graphJson: JSON.stringify(graph),
+        layers: { 1: graph.nodes.filter(n => n.depth === 1), 2: graph.nodes.filter(n => n.depth === 2) },
+        links: graph.edges.map(edge => ({ from: byId.get(edge.from), to: byId.get(edge.to), reports: edge.reports })),
+      })
+    },
+  })
+}
+
+/** Search: full text and filters over the reports the user may read. */
+function searchPage(pages: Pages, intelligence: IntelligenceService, people: PeopleService) {
+  const establishmentsOf = async (user: CurrentUser) =>
+    (await people.establishments(user)).filter(e => user.inScope(e.code))
+
+  pages.get('/intelligence/search', {
+    permission: 'intelligence:read',
+    query: searchSchema,
+    invalid: async ({ user, render }, { errors, values }) =>
+      render('search', { filters: values, errors, establishments: await establishmentsOf(user) }),
+    handler: async ({ user, query: filters, render }) => {
+      const { page: _page, ...kept } = filters
+      const searched = Object.values(kept).some(Boolean)
+      const result = searched ? await intelligence.search(user, filters) : { rows: [], total: 0, totalCapped: false }
+      return render('search', {
+        filters,
+        searched,
+        ...result,
+        rows: result.rows.map(row => ({ ...row, gradingText: gradingLabel(gradingFromColumns(row)) })),
+        establishments: await establishmentsOf(user),
+        pagination: paginationView(
+          filters.page,
+          SEARCH_PAGE_SIZE,
+          result.total,
+          page => `/intelligence/search${queryString({ ...kept, page })}`,
+        ),
+      })
+    },
+  })
+}
