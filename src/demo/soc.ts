@@ -1,54 +1,60 @@
+import { allNominals } from '../modules/people/repository.ts'
 import { addMonths } from '../modules/soc/rules.ts'
 import type { SocService } from '../modules/soc/service.ts'
 import { type CurrentUser, loadCurrentUser } from '../platform/access/user.ts'
 import type { Actor } from '../platform/audit/audit.ts'
 import type { Db } from '../platform/db/database.ts'
 import { londonToday } from '../platform/deadlines/deadlines.ts'
+import { findUserByUsername } from '../platform/users/repository.ts'
 
 // Demo SOC work: an OCGM mapping of a few groups across the demo prisons, Band 1 and Band 2 nominals selected at a
 // cohort meeting, plans, triggers, disruptions and one dip sample. Written through the SOC service.
 
 async function demoUser(db: Db, username: string): Promise<CurrentUser> {
-  const record = await db
-    .selectFrom('appUser')
-    .select(['id', 'username', 'displayName', 'establishmentCode', 'roles', 'scope', 'compartments'])
-    .where('username', '=', username)
-    .executeTakeFirstOrThrow()
+  const record = await findUserByUsername(db, username)
+  if (!record) throw new Error(`The demo user ${username} is missing: seed the demo accounts first`)
   return loadCurrentUser(db, record, 'session')
 }
 
-export async function seedDemoSoc(db: Db, soc: SocService, actor: Actor, now = new Date()): Promise<number> {
-  const today = londonToday(now)
-  const prisoners = await db
-    .selectFrom('peopleNominal')
-    .select(['ref', 'firstName', 'lastName', 'establishmentCode', 'pncNumber'])
-    .where('kind', '=', 'prisoner')
-    .where('establishmentCode', 'in', ['MDI', 'LEI', 'FNI'])
-    .orderBy('ref')
+type DemoPrisoner = { ref: string; establishmentCode: string; pncNumber: string | null }
+type Cast = Record<'analyst' | 'socu' | 'head', CurrentUser>
+const CID = 'demo'
+
+/** Prisoners of three demo prisons, in a stable order. */
+function demoPrisoners(db: Db) {
+  return db
+    .selectFrom(allNominals(db).as('n'))
+    .select(['n.ref', 'n.establishmentCode', 'n.pncNumber'])
+    .where('n.kind', '=', 'prisoner')
+    .where('n.establishmentCode', 'in', ['MDI', 'LEI', 'FNI'])
+    .orderBy('n.ref')
     .execute()
-  if (prisoners.length < 20) return 0
-  const pick = (index: number) => prisoners[(index * 37) % prisoners.length]
-  const members = Array.from({ length: 14 }, (_, i) => pick(i + 1))
-  const csv = [
+}
+
+/** Three groups: members by prison number, some by PNC only, and one by name only for a person to resolve. */
+function ocgmCsv(members: readonly DemoPrisoner[]) {
+  const group = (i: number) =>
+    i < 6
+      ? 'OCG-4101,Eastside supply network,High'
+      : i < 11
+        ? 'OCG-4102,Harbour money laundering,Medium'
+        : 'OCG-4103,Northern firearms,Medium'
+  const byPnc = (p: DemoPrisoner, i: number) => i % 3 === 2 && p.pncNumber
+  return [
     'group_ref,group_name,significance,prison_number,pnc,name,date_of_birth,role',
     ...members.map(
       (p, i) =>
-        `${i < 6 ? 'OCG-4101' : i < 11 ? 'OCG-4102' : 'OCG-4103'},${i < 6 ? 'Eastside supply network' : i < 11 ? 'Harbour money laundering' : 'Northern firearms'},${i < 6 ? 'High' : 'Medium'},${i % 3 === 2 && p.pncNumber ? '' : p.ref},${i % 3 === 2 ? (p.pncNumber ?? '') : ''},,,${i % 4 === 0 ? 'Principal' : 'Associate'}`,
+        `${group(i)},${byPnc(p, i) ? '' : p.ref},${byPnc(p, i) ? p.pncNumber : ''},,,${i % 4 === 0 ? 'Principal' : 'Associate'}`,
     ),
     'OCG-4102,Harbour money laundering,Medium,,,Kieran Walsh,1979-03-14,Associate',
   ].join('\n')
-  await soc.importOcgm(actor, { fileName: 'demo-ocgm.csv', text: csv }, {}, now)
+}
 
-  const [analyst, socu, head] = await Promise.all(
-    ['analyst', 'socu', 'head-of-security'].map(name => demoUser(db, name)),
-  )
-  const cid = 'demo'
-  const mdi = members.filter(m => m.establishmentCode === 'MDI')
-  const chosen = [...mdi.slice(0, 5), ...members.filter(m => m.establishmentCode !== 'MDI').slice(0, 3)]
+/** Nominations, and the cohort selection meeting that decides on them: three Band 1, four Band 2, one not selected. */
+async function selectCohort(soc: SocService, cast: Cast, chosen: readonly DemoPrisoner[], today: string) {
   for (const [i, p] of chosen.entries()) {
-    const nominator = p.establishmentCode === 'MDI' ? analyst : socu
     await soc.nominate(
-      nominator,
+      p.establishmentCode === 'MDI' ? cast.analyst : cast.socu,
       {
         prisonerNumber: p.ref,
         nominatedByType: i % 3 === 0 ? 'law-enforcement' : 'prison',
@@ -57,11 +63,11 @@ export async function seedDemoSoc(db: Db, soc: SocService, actor: Actor, now = n
         criteria:
           i < 3 ? ['live-significant-threat', 'highly-capable'] : ['ongoing-involvement', 'associate-of-band-1'],
       },
-      cid,
+      CID,
     )
   }
   const meeting = await soc.createMeeting(
-    socu,
+    cast.socu,
     {
       kind: 'cohort-selection',
       heldOn: addMonths(today, -2),
@@ -74,23 +80,27 @@ export async function seedDemoSoc(db: Db, soc: SocService, actor: Actor, now = n
       ],
       notes: 'Quarterly cohort selection.',
     },
-    cid,
+    CID,
   )
   for (const [i, p] of chosen.entries()) {
     await soc.decide(
-      socu,
+      cast.socu,
       meeting.ref,
       {
         prisonerNumber: p.ref,
         decision: i < 3 ? 'band-1' : i < 7 ? 'band-2' : 'not-selected',
         reason: i >= 7 ? 'Intent and capability not evidenced' : undefined,
       },
-      cid,
+      CID,
     )
   }
+}
+
+/** Case plans: SOCU's for two Band 1 nominals, the prison's for one Band 2. */
+async function planCases(soc: SocService, cast: Cast, chosen: readonly DemoPrisoner[], today: string) {
   for (const p of chosen.slice(0, 2)) {
     await soc.addAction(
-      socu,
+      cast.socu,
       p.ref,
       {
         description: 'Review visitors against OCGM associates',
@@ -98,10 +108,10 @@ export async function seedDemoSoc(db: Db, soc: SocService, actor: Actor, now = n
         dueDate: addMonths(today, 1),
         tactic: 'intelligence-development',
       },
-      cid,
+      CID,
     )
     await soc.addAction(
-      socu,
+      cast.socu,
       p.ref,
       {
         description: 'Financial investigation referral',
@@ -109,11 +119,11 @@ export async function seedDemoSoc(db: Db, soc: SocService, actor: Actor, now = n
         dueDate: addMonths(today, 2),
         tactic: 'financial',
       },
-      cid,
+      CID,
     )
   }
   await soc.addAction(
-    head,
+    cast.head,
     chosen[3].ref,
     {
       description: 'Monthly cell search',
@@ -121,60 +131,75 @@ export async function seedDemoSoc(db: Db, soc: SocService, actor: Actor, now = n
       dueDate: addMonths(today, 1),
       tactic: 'disruption',
     },
-    cid,
+    CID,
   )
+}
+
+/** Trigger points for SOCU's work list, two disruptions, a dip sample and an assurance visit. */
+async function recordActivity(soc: SocService, cast: Cast, chosen: readonly DemoPrisoner[], today: string, now: Date) {
   if (chosen[0].establishmentCode === 'MDI') {
-    await soc.trigger(
-      analyst,
-      chosen[0].ref,
+    const triggers = [
       { code: 'cell-sharing', occurredOn: today, details: 'Moved to a shared cell on B wing' },
-      cid,
-    )
-    await soc.trigger(
-      analyst,
-      chosen[1].ref,
       { code: 'employment', occurredOn: today, details: 'Started work in the kitchens' },
-      cid,
-    )
+    ]
+    for (const [i, trigger] of triggers.entries()) await soc.trigger(cast.analyst, chosen[i].ref, trigger, CID)
   }
+  const lastMonth = addMonths(today, -1)
   await soc.disrupt(
-    analyst,
+    cast.analyst,
     {
       prisonerNumber: chosen[0].ref,
-      occurredOn: addMonths(today, -1),
+      occurredOn: lastMonth,
       what: 'Phone seized in a cell search; its contacts passed to the ROCU',
       impact: 'moderate',
     },
-    cid,
+    CID,
   )
   await soc.disrupt(
-    socu,
+    cast.socu,
     {
       groupRef: 'OCG-4101',
-      occurredOn: addMonths(today, -1),
+      occurredOn: lastMonth,
       what: 'Two visitors banned after a conveyance attempt',
       impact: 'major',
     },
-    cid,
+    CID,
   )
   await soc.saveDipSample(
-    socu,
+    cast.socu,
     {
       scope: 'North East / Yorks and Humber',
       characteristic: 'ethnicity',
       correctiveAction: 'No group flagged; keep under review.',
     },
-    cid,
+    CID,
     now,
   )
   await soc.recordVisit(
-    socu,
+    cast.socu,
     {
       establishmentCode: 'MDI',
       visitedOn: addMonths(today, -2),
       findings: 'Band 1 triggers flagged promptly; Band 2 reviews held monthly at the security meeting.',
     },
-    cid,
+    CID,
   )
+}
+
+export async function seedDemoSoc(db: Db, soc: SocService, actor: Actor, now = new Date()): Promise<number> {
+  const today = londonToday(now)
+  const prisoners = await demoPrisoners(db)
+  if (prisoners.length < 20) return 0
+  const members = Array.from({ length: 14 }, (_, i) => prisoners[((i + 1) * 37) % prisoners.length])
+  await soc.importOcgm(actor, { fileName: 'demo-ocgm.csv', text: ocgmCsv(members) }, {}, now)
+  const [analyst, socu, head] = await Promise.all(
+    ['analyst', 'socu', 'head-of-security'].map(name => demoUser(db, name)),
+  )
+  const cast = { analyst, socu, head }
+  const mdi = members.filter(m => m.establishmentCode === 'MDI')
+  const chosen = [...mdi.slice(0, 5), ...members.filter(m => m.establishmentCode !== 'MDI').slice(0, 3)]
+  await selectCohort(soc, cast, chosen, today)
+  await planCases(soc, cast, chosen, today)
+  await recordActivity(soc, cast, chosen, today, now)
   return chosen.length
 }

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { Page } from 'playwright-core'
-import { importPrisoners } from '../../src/modules/people/imports.ts'
 import { addMonths } from '../../src/modules/soc/rules.ts'
 import { londonToday } from '../../src/platform/deadlines/deadlines.ts'
 import {
@@ -14,6 +13,7 @@ import {
   screenshot,
   visit,
 } from '../support/browser.ts'
+import { importTestPrisoners, prisonerRecord } from '../support/fixtures.ts'
 
 // Serious and organised crime in Chromium against the real app, as the people who use it: an analyst nominates,
 // SOCU selects at a recorded cohort meeting and plans, the prison flags a trigger point to SOCU's work list, a
@@ -24,19 +24,14 @@ import {
 let meetingPath = ''
 
 const TODAY = londonToday(new Date())
-const IMPORTER = { userId: null, username: 'test', establishmentCode: null, correlationId: null }
-const prisoner = (fields: Record<string, unknown>) => ({
-  bookingId: 1,
-  dateOfBirth: '1985-05-05',
-  prisonId: 'MDI',
-  category: 'C',
-  gender: 'Male',
-  religion: 'No religion',
-  sentenceStartDate: '2022-01-10',
-  releaseDate: addMonths(TODAY, 30),
-  alerts: [],
-  ...fields,
-})
+const prisoner = <F extends { prisonerNumber: string; firstName: string; lastName: string }>(fields: F) =>
+  prisonerRecord({
+    gender: 'Male',
+    religion: 'No religion',
+    sentenceStartDate: '2022-01-10',
+    releaseDate: addMonths(TODAY, 30),
+    ...fields,
+  })
 
 // Two groups: one member by prison number, one by PNC, one by name only (left for a person to match), one rejected.
 const OCGM_CSV = [
@@ -48,9 +43,9 @@ const OCGM_CSV = [
 ].join('\n')
 
 const journey = browserJourney(async server => {
-  await importPrisoners(server.db, IMPORTER, {
-    fileName: 'soc-test.json',
-    records: [
+  await importTestPrisoners(
+    server.db,
+    [
       prisoner({
         prisonerNumber: 'A1234BC',
         firstName: 'MOHAMMED',
@@ -83,7 +78,8 @@ const journey = browserJourney(async server => {
         }),
       ),
     ],
-  })
+    'soc-test.json',
+  )
 })
 const open = journey.open
 

@@ -1,33 +1,27 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { importPrisoners } from '../../src/modules/people/imports.ts'
 import { addMonths } from '../../src/modules/soc/rules.ts'
 import { socService } from '../../src/modules/soc/service.ts'
 import { londonToday } from '../../src/platform/deadlines/deadlines.ts'
 import { type TestApp, testApp } from '../support/app.ts'
+import { importTestPrisoners, prisonerRecord, TEST_IMPORTER } from '../support/fixtures.ts'
 
 let t: TestApp
 type Client = ReturnType<TestApp['api']>
 const as: Record<string, Client> = {}
 const today = londonToday(new Date())
-const SYSTEM = { userId: null, username: 'test', establishmentCode: null, correlationId: null }
+const SYSTEM = TEST_IMPORTER
 
-const prisoner = (
-  prisonerNumber: string,
-  firstName: string,
-  lastName: string,
-  extra: Record<string, unknown> = {},
-) => ({
-  prisonerNumber,
-  firstName,
-  lastName,
-  dateOfBirth: '1985-01-01',
-  prisonId: 'MDI',
-  category: 'C',
-  gender: 'Male',
-  ethnicity: 'White: Eng./Welsh/Scot./N.Irish/British',
-  ...extra,
-})
+const prisoner = (prisonerNumber: string, firstName: string, lastName: string, extra: object = {}) =>
+  prisonerRecord({
+    prisonerNumber,
+    firstName,
+    lastName,
+    dateOfBirth: '1985-01-01',
+    gender: 'Male',
+    ethnicity: 'White: Eng./Welsh/Scot./N.Irish/British',
+    ...extra,
+  })
 
 async function cohortMember(prisonerNumber: string, decision: 'band-1' | 'band-2') {
   assert.equal(
@@ -56,9 +50,9 @@ async function cohortMember(prisonerNumber: string, decision: 'band-1' | 'band-2
 
 before(async () => {
   t = await testApp()
-  await importPrisoners(t.db, SYSTEM, {
-    fileName: 'soc.json',
-    records: [
+  await importTestPrisoners(
+    t.db,
+    [
       prisoner('A1234BC', 'MOHAMMED', 'HUSSAIN', {
         releaseDate: addMonths(today, 8),
         sentenceStartDate: '2022-01-01',
@@ -77,7 +71,8 @@ before(async () => {
       prisoner('D4444DD', 'ANDREI', 'POPESCU', { prisonId: 'WWI' }),
       prisoner('E5555EE', 'LEE', 'OUTSIDER'),
     ],
-  })
+    'soc.json',
+  )
   for (const username of ['analyst', 'socu', 'head-of-security', 'governor', 'reporter'])
     as[username] = t.api(await t.token(username))
 })

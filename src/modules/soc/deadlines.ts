@@ -1,9 +1,8 @@
 import type { CurrentUser } from '../../platform/access/user.ts'
-import type { Db } from '../../platform/db/database.ts'
 import { addDays, type DeadlineItem, type DeadlineSource, londonToday } from '../../platform/deadlines/deadlines.ts'
 import { nameCase } from '../../platform/views/text.ts'
 import { assuranceVisitDue, COMMUNITY_TRIGGERS, CUSTODY_TRIGGERS, dipSampleDue } from './rules.ts'
-import { socService } from './service.ts'
+import type { SocService } from './service.ts'
 
 const CLOCK_TITLES = {
   nextReview: 'Review',
@@ -13,11 +12,10 @@ const CLOCK_TITLES = {
 } as const
 
 /** The SOC clocks (SOC PF 4.39–4.69, 5.3, 5.5) and SOCU's unseen trigger points, for one user. */
-export const socDeadlines = (db: Db): DeadlineSource => ({
+export const socDeadlines = (soc: SocService): DeadlineSource => ({
   name: 'SOC',
   async list(user: CurrentUser, today: string): Promise<DeadlineItem[]> {
     if (!user.can('soc:case')) return []
-    const soc = socService(db)
     const items: DeadlineItem[] = []
     for (const nominal of await soc.list(user, { status: 'selected' })) {
       // Band 1 clocks are SOCU's; a prison keeps its Band 2 reviews.

@@ -1,13 +1,15 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import type { Api } from '../../platform/http/api.ts'
 import { parseInput, ValidationError } from '../../platform/http/errors.ts'
-import { formErrors } from '../../platform/http/forms.ts'
+import { createPages, type FormState, type PageContext, type Pages } from '../../platform/http/pages.ts'
 import { SOCU_REGIONS } from '../../platform/reference/establishment-areas.ts'
 import type { Navigation } from '../../platform/views/navigation.ts'
-import { prisonNumber } from '../people/schema.ts'
+import { registerSocApi } from './api.ts'
+import { NOMINAL_STEPS } from './nominal-steps.ts'
 import {
   BANDING_CRITERIA,
+  CHARACTERISTICS,
   COMMUNITY_TRIGGERS,
   CUSTODY_TRIGGERS,
   DECISION_NAMES,
@@ -18,25 +20,21 @@ import {
   TACTICS,
 } from './rules.ts'
 import {
-  actionSchema,
-  actionStatusSchema,
   decisionSchema,
+  dipSampleQuery,
   dipSampleSchema,
+  disruptionParams,
   disruptionSchema,
   meetingSchema,
-  milestoneSchema,
   moderationSchema,
   nominationSchema,
+  numberedParams,
+  personParams,
+  refParams,
   resolveSchema,
-  reviewSchema,
-  triggerSchema,
   visitSchema,
 } from './schema.ts'
-import { CHARACTERISTICS, type SocService } from './service.ts'
-
-const VIEWS = 'modules/soc/views'
-const personParams = z.object({ prisonerNumber: prisonNumber })
-const refParams = z.object({ ref: z.string().trim().toUpperCase().max(30) })
+import type { SocService } from './service.ts'
 
 const CHOICES = {
   criteria: BANDING_CRITERIA,
@@ -52,511 +50,252 @@ const CHOICES = {
   regions: SOCU_REGIONS,
 }
 
-const apiNominal = z.object({
-  prisonerNumber: z.string(),
-  firstName: z.string(),
-  lastName: z.string(),
-  prisonId: z.string(),
-  band: z.enum(['1', '2']).nullable(),
-  status: z.string(),
-  releaseDate: z.iso.date().nullable(),
-  dueDates: z.object({
-    nextReview: z.iso.date().optional(),
-    socuCommunityNotification: z.iso.date().optional(),
-    communityPlan: z.iso.date().optional(),
-    postReleaseBandingReview: z.iso.date().optional(),
-  }),
-})
-
-type ListRow = Awaited<ReturnType<SocService['list']>>[number]
-const toApi = (row: ListRow): z.infer<typeof apiNominal> => ({
-  prisonerNumber: row.prisonerNumber,
-  firstName: row.firstName,
-  lastName: row.lastName,
-  prisonId: row.establishmentCode,
-  band: row.status === 'selected' ? (row.band as '1' | '2') : null,
-  status: row.status,
-  releaseDate: row.releaseDate,
-  dueDates: row.dueDates,
+const bandQuery = z.object({ band: z.enum(['1', '2']).optional().catch(undefined) })
+const briefingQuery = z.object({
+  establishment: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .optional()
+    .catch(undefined),
 })
 
 /** Serious and organised crime: the cohort, meetings, case plans, triggers, disruptions, OCGM, dip samples. */
 export function socRoutes(deps: { soc: SocService; api: Api; navigation: Navigation }) {
   const { soc, api } = deps
   deps.navigation.add({ text: 'SOC', href: '/soc', permission: 'soc:read', order: 40 })
-  const cid = (request: FastifyRequest) => request.id
-
-  async function showNominal(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    prisonerNumber: string,
-    extra: Record<string, unknown> = {},
-    status = 200,
-  ) {
-    const view = await soc.get(request.user!, prisonerNumber, cid(request))
-    return reply.code(status).view(`${VIEWS}/nominal.njk`, { ...view, choices: CHOICES, values: {}, ...extra })
-  }
-
-  /** A form on the nominal page: success redirects back; bad input re-shows the page with the form's errors. */
-  async function nominalStep(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    form: string,
-    step: (prisonerNumber: string) => Promise<unknown>,
-    banner: string,
-  ) {
-    const { prisonerNumber } = parseInput(personParams, request.params)
-    try {
-      await step(prisonerNumber)
-      reply.flash(banner)
-      return reply.redirect(`/soc/nominals/${prisonerNumber}`, 303)
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error
-      // Someone outside the cohort has no SOC page to show the error on: the error page names it instead.
-      const showable = await soc
-        .list(request.user!, {})
-        .then(rows => rows.some(row => row.prisonerNumber === prisonerNumber))
-      if (!showable) throw error
-      return showNominal(request, reply, prisonerNumber, { form, values: request.body, errors: formErrors(error) }, 400)
-    }
-  }
-
   return async (app: FastifyInstance) => {
-    const read = { config: { permission: 'soc:read' as const } }
-    const manage = { config: { permission: 'soc:manage' as const } }
+    const pages = createPages(app, { views: 'modules/soc/views', locals: { choices: CHOICES } })
+    cohortPages(pages, soc)
+    nominalPages(pages, soc)
+    meetingPages(pages, soc)
+    disruptionPages(pages, soc)
+    ocgmPages(pages, soc)
+    assurancePages(pages, soc)
+    registerSocApi(app, api, soc)
+  }
+}
 
-    app.get('/soc', read, async (request, reply) => {
-      const band = z
-        .enum(['1', '2'])
-        .optional()
-        .catch(undefined)
-        .parse((request.query as { band?: string }).band)
-      const [cohort, nominated] = await Promise.all([
-        soc.list(request.user!, { band, status: band ? undefined : 'selected' }),
-        soc.list(request.user!, { status: 'nominated' }),
+function cohortPages(pages: Pages, soc: SocService) {
+  pages.get('/soc', {
+    permission: 'soc:read',
+    query: bandQuery,
+    handler: async ({ user, query: { band }, render }) => {
+      const [cohort, nominated, workList] = await Promise.all([
+        soc.list(user, { band, status: band ? undefined : 'selected' }),
+        soc.list(user, { status: 'nominated' }),
+        user.can('soc:manage') ? soc.workList(user) : [],
       ])
-      return reply.view(`${VIEWS}/cohort.njk`, {
-        cohort,
-        nominated,
-        band,
-        workList: request.user!.can('soc:manage') ? await soc.workList(request.user!) : [],
-        choices: CHOICES,
-      })
-    })
+      return render('cohort', { cohort, nominated, band, workList })
+    },
+  })
 
-    app.get('/soc/nominate', { config: { permission: 'soc:nominate' } }, async (_request, reply) =>
-      reply.view(`${VIEWS}/nominate.njk`, { values: {}, choices: CHOICES }),
-    )
+  pages.get('/soc/nominate', {
+    permission: 'soc:nominate',
+    handler: async ({ render }) => render('nominate', { values: {} }),
+  })
 
-    app.post('/soc/nominate', { config: { permission: 'soc:nominate' } }, async (request, reply) => {
-      try {
-        const { prisonerNumber } = await soc.nominate(
-          request.user!,
-          parseInput(nominationSchema, request.body),
-          cid(request),
-        )
-        reply.flash('Nomination recorded for the next cohort selection meeting')
-        return reply.redirect(`/soc/nominals/${prisonerNumber}`, 303)
-      } catch (error) {
-        return reply
-          .code(400)
-          .view(`${VIEWS}/nominate.njk`, { values: request.body, errors: formErrors(error), choices: CHOICES })
-      }
-    })
+  pages.post('/soc/nominate', {
+    permission: 'soc:nominate',
+    body: nominationSchema,
+    invalid: 'nominate',
+    handler: async ({ user, body, correlationId, redirect }) => {
+      const { prisonerNumber } = await soc.nominate(user, body, correlationId)
+      return redirect(`/soc/nominals/${prisonerNumber}`, 'Nomination recorded for the next cohort selection meeting')
+    },
+  })
 
-    app.get('/soc/nominals/:prisonerNumber', read, async (request, reply) => {
-      const { prisonerNumber } = parseInput(personParams, request.params)
-      return showNominal(request, reply, prisonerNumber)
-    })
+  pages.post('/soc/triggers/:id/seen', {
+    permission: 'soc:manage',
+    params: numberedParams,
+    handler: async ({ user, params, correlationId, redirect }) => {
+      await soc.markTriggerSeen(user, params.id, correlationId)
+      return redirect('/soc', 'Trigger point marked as seen')
+    },
+  })
 
-    app.post('/soc/nominals/:prisonerNumber/reviews', { config: { permission: 'soc:case' } }, (request, reply) =>
-      nominalStep(
-        request,
-        reply,
-        'review',
-        n => soc.review(request.user!, n, parseInput(reviewSchema, request.body), cid(request)),
-        'Review recorded',
-      ),
-    )
-    app.post('/soc/nominals/:prisonerNumber/actions', { config: { permission: 'soc:case' } }, (request, reply) =>
-      nominalStep(
-        request,
-        reply,
-        'action',
-        n => soc.addAction(request.user!, n, parseInput(actionSchema, request.body), cid(request)),
-        'Action added to the case plan',
-      ),
-    )
-    app.post('/soc/nominals/:prisonerNumber/actions/:id', { config: { permission: 'soc:case' } }, (request, reply) => {
-      const { id } = z
-        .object({ id: z.coerce.number().int().positive() })
-        .parse({ id: (request.params as { id: string }).id })
-      return nominalStep(
-        request,
-        reply,
-        'action-status',
-        n =>
-          soc.setActionStatus(request.user!, n, id, parseInput(actionStatusSchema, request.body).status, cid(request)),
-        'Action updated',
-      )
-    })
-    app.post('/soc/nominals/:prisonerNumber/milestones', { config: { permission: 'soc:case' } }, (request, reply) =>
-      nominalStep(
-        request,
-        reply,
-        'milestone',
-        n => soc.recordMilestone(request.user!, n, parseInput(milestoneSchema, request.body), cid(request)),
-        'Release hand-off recorded',
-      ),
-    )
-    app.post('/soc/nominals/:prisonerNumber/triggers', { config: { permission: 'soc:trigger' } }, (request, reply) =>
-      nominalStep(
-        request,
-        reply,
-        'trigger',
-        n => soc.trigger(request.user!, n, parseInput(triggerSchema, request.body), cid(request)),
-        'Trigger point recorded and flagged to SOCU',
-      ),
-    )
+  pages.get('/soc/briefing', {
+    permission: 'soc:read',
+    query: briefingQuery,
+    handler: async ({ user, query, render }) =>
+      render('briefing', await soc.briefing(user, query.establishment ?? user.establishmentCode)),
+  })
+}
 
-    app.post('/soc/triggers/:id/seen', manage, async (request, reply) => {
-      const { id } = z.object({ id: z.coerce.number().int().positive() }).parse(request.params)
-      await soc.markTriggerSeen(request.user!, id)
-      reply.flash('Trigger point marked as seen')
-      return reply.redirect('/soc', 303)
-    })
+/** The nominal's page, and its forms declared once in NOMINAL_STEPS. */
+function nominalPages(pages: Pages, soc: SocService) {
+  pages.get('/soc/nominals/:prisonerNumber', {
+    permission: 'soc:read',
+    params: personParams,
+    handler: async ({ user, params, correlationId, render }) =>
+      render('nominal', { ...(await soc.get(user, params.prisonerNumber, correlationId)), values: {} }),
+  })
 
-    // ---- Meetings ----
+  /** The page again with the errors of the one form that failed; someone outside the cohort has no page. */
+  async function showAgain(
+    { user, params, correlationId, render }: PageContext<{ prisonerNumber: string }, unknown, unknown>,
+    form: string,
+    { errors, values }: FormState,
+  ) {
+    if (!(await soc.isVisible(user, params.prisonerNumber)))
+      throw new ValidationError(Object.entries(errors.byField).map(([field, { text }]) => ({ field, message: text })))
+    return render('nominal', { ...(await soc.get(user, params.prisonerNumber, correlationId)), form, values, errors })
+  }
 
-    app.get('/soc/meetings', read, async (request, reply) =>
-      reply.view(`${VIEWS}/meetings.njk`, {
-        meetings: await soc.meetings(request.user!),
-        values: {},
-        choices: CHOICES,
-      }),
-    )
-
-    app.post('/soc/meetings', manage, async (request, reply) => {
-      try {
-        const { ref } = await soc.createMeeting(request.user!, parseInput(meetingSchema, request.body), cid(request))
-        reply.flash(`Meeting ${ref} recorded`)
-        return reply.redirect(`/soc/meetings/${ref}`, 303)
-      } catch (error) {
-        return reply.code(400).view(`${VIEWS}/meetings.njk`, {
-          meetings: await soc.meetings(request.user!),
-          values: request.body,
-          errors: formErrors(error),
-          choices: CHOICES,
-        })
-      }
-    })
-
-    app.get('/soc/meetings/:ref', read, async (request, reply) => {
-      const { ref } = parseInput(refParams, request.params)
-      return reply.view(`${VIEWS}/meeting.njk`, {
-        ...(await soc.meeting(request.user!, ref)),
-        values: {},
-        choices: CHOICES,
-      })
-    })
-
-    app.post('/soc/meetings/:ref/decisions', manage, async (request, reply) => {
-      const { ref } = parseInput(refParams, request.params)
-      try {
-        await soc.decide(request.user!, ref, parseInput(decisionSchema, request.body), cid(request))
-        reply.flash('Decision recorded')
-        return reply.redirect(`/soc/meetings/${ref}`, 303)
-      } catch (error) {
-        return reply.code(400).view(`${VIEWS}/meeting.njk`, {
-          ...(await soc.meeting(request.user!, ref)),
-          values: request.body,
-          errors: formErrors(error),
-          choices: CHOICES,
-        })
-      }
-    })
-
-    app.get('/soc/briefing', read, async (request, reply) => {
-      const establishment = z
-        .string()
-        .regex(/^[A-Z]{3}$/)
-        .catch(request.user!.establishmentCode)
-        .parse((request.query as { establishment?: string }).establishment)
-      return reply.view(`${VIEWS}/briefing.njk`, {
-        ...(await soc.briefing(request.user!, establishment)),
-        choices: CHOICES,
-      })
-    })
-
-    // ---- Disruptions ----
-
-    app.get('/soc/disruptions', read, async (request, reply) =>
-      reply.view(`${VIEWS}/disruptions.njk`, {
-        disruptions: await soc.disruptions(request.user!),
-        values: {},
-        choices: CHOICES,
-      }),
-    )
-
-    app.post('/soc/disruptions', { config: { permission: 'soc:trigger' } }, async (request, reply) => {
-      try {
-        await soc.disrupt(request.user!, parseInput(disruptionSchema, request.body), cid(request))
-        reply.flash('Disruption recorded for moderation')
-        return reply.redirect('/soc/disruptions', 303)
-      } catch (error) {
-        return reply.code(400).view(`${VIEWS}/disruptions.njk`, {
-          disruptions: await soc.disruptions(request.user!),
-          values: request.body,
-          errors: formErrors(error),
-          choices: CHOICES,
-        })
-      }
-    })
-
-    app.post('/soc/disruptions/:id/moderation', manage, async (request, reply) => {
-      const { id } = z.object({ id: z.uuid() }).parse(request.params)
-      try {
-        await soc.moderate(request.user!, id, parseInput(moderationSchema, request.body), cid(request))
-        reply.flash('Moderation recorded')
-        return reply.redirect('/soc/disruptions', 303)
-      } catch (error) {
-        return reply.code(400).view(`${VIEWS}/disruptions.njk`, {
-          disruptions: await soc.disruptions(request.user!),
-          values: request.body,
-          errors: formErrors(error),
-          moderating: id,
-          choices: CHOICES,
-        })
-      }
-    })
-
-    // ---- OCGM ----
-
-    app.get('/soc/ocgm', manage, async (request, reply) =>
-      reply.view(`${VIEWS}/ocgm.njk`, {
-        imports: await soc.imports(),
-        unmatched: await soc.unmatchedMembers(request.user!),
-        groups: await soc.groups(request.user!),
-      }),
-    )
-
-    app.post('/soc/ocgm', manage, async (request, reply) => {
-      const upload = (request.body as { file?: { filename?: string; toBuffer?: () => Promise<Buffer> } } | undefined)
-        ?.file
-      try {
-        if (!upload?.toBuffer || !upload.filename)
-          throw ValidationError.field('file', 'Select an OCGM mapping CSV file')
-        const result = await soc.importOcgm(request.actor(), {
-          fileName: upload.filename,
-          text: (await upload.toBuffer()).toString('utf8'),
-        })
-        return reply.view(`${VIEWS}/ocgm.njk`, {
-          result,
-          imports: await soc.imports(),
-          unmatched: await soc.unmatchedMembers(request.user!),
-          groups: await soc.groups(request.user!),
-        })
-      } catch (error) {
-        return reply.code(400).view(`${VIEWS}/ocgm.njk`, {
-          errors: formErrors(error),
-          imports: await soc.imports(),
-          unmatched: await soc.unmatchedMembers(request.user!),
-          groups: await soc.groups(request.user!),
-        })
-      }
-    })
-
-    app.post('/soc/ocgm/members/:id/resolve', manage, async (request, reply) => {
-      const { id } = z.object({ id: z.coerce.number().int().positive() }).parse(request.params)
-      try {
-        await soc.resolveMember(request.user!, id, parseInput(resolveSchema, request.body).prisonerNumber, cid(request))
-        reply.flash('Member matched and the OCG nominal flag reconciled')
-        return reply.redirect('/soc/ocgm', 303)
-      } catch (error) {
-        return reply.code(400).view(`${VIEWS}/ocgm.njk`, {
-          errors: formErrors(error),
-          resolving: id,
-          imports: await soc.imports(),
-          unmatched: await soc.unmatchedMembers(request.user!),
-          groups: await soc.groups(request.user!),
-        })
-      }
-    })
-
-    // ---- Equality dip sample and assurance ----
-
-    app.get('/soc/dip-samples', manage, async (request, reply) => {
-      const query = request.query as Record<string, string>
-      let sample = null
-      let errors: ReturnType<typeof formErrors> | undefined
-      if (query.scope || query.characteristic) {
-        try {
-          sample = await soc.dipSample(request.user!, parseInput(dipSampleSchema, query))
-        } catch (error) {
-          errors = formErrors(error)
-        }
-      }
-      return reply.code(errors ? 400 : 200).view(`${VIEWS}/dip-samples.njk`, {
-        sample,
-        samples: await soc.dipSamples(),
-        values: query,
-        errors,
-        choices: CHOICES,
-      })
-    })
-
-    app.post('/soc/dip-samples', manage, async (request, reply) => {
-      try {
-        await soc.saveDipSample(request.user!, parseInput(dipSampleSchema, request.body), cid(request))
-        reply.flash('Dip sample recorded')
-        return reply.redirect('/soc/dip-samples', 303)
-      } catch (error) {
-        return reply.code(400).view(`${VIEWS}/dip-samples.njk`, {
-          sample: null,
-          samples: await soc.dipSamples(),
-          values: request.body,
-          errors: formErrors(error),
-          choices: CHOICES,
-        })
-      }
-    })
-
-    app.get('/soc/visits', read, async (request, reply) =>
-      reply.view(`${VIEWS}/visits.njk`, { visits: await soc.visits(request.user!), values: {} }),
-    )
-
-    app.post('/soc/visits', manage, async (request, reply) => {
-      try {
-        await soc.recordVisit(request.user!, parseInput(visitSchema, request.body), cid(request))
-        reply.flash('Assurance visit recorded')
-        return reply.redirect('/soc/visits', 303)
-      } catch (error) {
-        return reply.code(400).view(`${VIEWS}/visits.njk`, {
-          visits: await soc.visits(request.user!),
-          values: request.body,
-          errors: formErrors(error),
-        })
-      }
-    })
-
-    // ---- API ----
-
-    api.route(app, {
-      operationId: 'listSocNominals',
-      method: 'GET',
-      url: '/api/v1/soc/nominals',
-      summary: 'SOC nominals in the caller’s scope, optionally of one band',
-      tag: 'Serious and organised crime',
-      permission: 'soc:read',
-      query: z.object({ band: z.enum(['1', '2']).optional() }),
-      response: z.object({ results: z.array(apiNominal), total: z.number().int() }),
-      handler: async ({ user, query }) => {
-        const rows = await soc.list(user, { band: query.band })
-        return { results: rows.map(toApi), total: rows.length }
+  for (const step of NOMINAL_STEPS) {
+    pages.post(`/soc/nominals/:prisonerNumber/${step.path}`, {
+      permission: step.permission,
+      params: step.params,
+      body: step.body,
+      invalid: (context, form) => showAgain(context, step.form, form),
+      handler: async context => {
+        await step.perform(soc, context)
+        return context.redirect(`/soc/nominals/${context.params.prisonerNumber}`, step.banner)
       },
-    })
-
-    api.route(app, {
-      operationId: 'getSocNominal',
-      method: 'GET',
-      url: '/api/v1/soc/nominals/:prisonerNumber',
-      summary: 'A SOC nominal with band, status and the due date of each clock that applies',
-      tag: 'Serious and organised crime',
-      permission: 'soc:read',
-      params: personParams,
-      response: apiNominal,
-      handler: async ({ request, user, params }) =>
-        toApi((await soc.get(user, params.prisonerNumber, cid(request))).nominal),
-    })
-
-    api.route(app, {
-      operationId: 'nominateSocNominal',
-      method: 'POST',
-      url: '/api/v1/soc/nominations',
-      summary: 'Nominate a person to the next cohort selection meeting',
-      tag: 'Serious and organised crime',
-      permission: 'soc:nominate',
-      body: nominationSchema,
-      response: z.object({ prisonerNumber: z.string() }),
-      status: 201,
-      handler: async ({ request, user, body }) => soc.nominate(user, body, cid(request)),
-    })
-
-    api.route(app, {
-      operationId: 'recordSocMeeting',
-      method: 'POST',
-      url: '/api/v1/soc/meetings',
-      summary: 'Record a cohort selection or case management meeting',
-      tag: 'Serious and organised crime',
-      permission: 'soc:manage',
-      body: meetingSchema,
-      response: z.object({ ref: z.string() }),
-      status: 201,
-      handler: async ({ request, user, body }) => soc.createMeeting(user, body, cid(request)),
-    })
-
-    api.route(app, {
-      operationId: 'recordSocMeetingDecision',
-      method: 'POST',
-      url: '/api/v1/soc/meetings/:ref/decisions',
-      summary: 'Record a cohort decision at a meeting (Band 1, Band 2, not selected, de-selected with reason)',
-      tag: 'Serious and organised crime',
-      permission: 'soc:manage',
-      params: refParams,
-      body: decisionSchema,
-      response: apiNominal,
-      status: 201,
-      handler: async ({ request, user, params, body }) => {
-        await soc.decide(user, params.ref, body, cid(request))
-        return toApi((await soc.get(user, body.prisonerNumber, cid(request))).nominal)
-      },
-    })
-
-    api.route(app, {
-      operationId: 'recordSocTrigger',
-      method: 'POST',
-      url: '/api/v1/soc/nominals/:prisonerNumber/triggers',
-      summary: 'Record a trigger point; it is flagged to SOCU',
-      tag: 'Serious and organised crime',
-      permission: 'soc:trigger',
-      params: personParams,
-      body: triggerSchema,
-      response: z.object({ recorded: z.literal(true) }),
-      status: 201,
-      handler: async ({ request, user, params, body }) => {
-        await soc.trigger(user, params.prisonerNumber, body, cid(request))
-        return { recorded: true as const }
-      },
-    })
-
-    api.route(app, {
-      operationId: 'addSocPlanAction',
-      method: 'POST',
-      url: '/api/v1/soc/nominals/:prisonerNumber/plan-actions',
-      summary: 'Add an action to the case plan (Band 1: SOCU only)',
-      tag: 'Serious and organised crime',
-      permission: 'soc:case',
-      params: personParams,
-      body: actionSchema,
-      response: z.object({ recorded: z.literal(true) }),
-      status: 201,
-      handler: async ({ request, user, params, body }) => {
-        await soc.addAction(user, params.prisonerNumber, body, cid(request))
-        return { recorded: true as const }
-      },
-    })
-
-    api.route(app, {
-      operationId: 'recordSocDisruption',
-      method: 'POST',
-      url: '/api/v1/soc/disruptions',
-      summary: 'Record a disruption (for the moderation panel)',
-      tag: 'Serious and organised crime',
-      permission: 'soc:trigger',
-      body: disruptionSchema,
-      response: z.object({ id: z.string() }),
-      status: 201,
-      handler: async ({ request, user, body }) => soc.disrupt(user, body, cid(request)),
     })
   }
+}
+
+function meetingPages(pages: Pages, soc: SocService) {
+  pages.get('/soc/meetings', {
+    permission: 'soc:read',
+    handler: async ({ user, render }) => render('meetings', { meetings: await soc.meetings(user), values: {} }),
+  })
+
+  pages.post('/soc/meetings', {
+    permission: 'soc:manage',
+    body: meetingSchema,
+    invalid: async ({ user, render }, form) => render('meetings', { meetings: await soc.meetings(user), ...form }),
+    handler: async ({ user, body, correlationId, redirect }) => {
+      const { ref } = await soc.createMeeting(user, body, correlationId)
+      return redirect(`/soc/meetings/${ref}`, `Meeting ${ref} recorded`)
+    },
+  })
+
+  pages.get('/soc/meetings/:ref', {
+    permission: 'soc:read',
+    params: refParams,
+    handler: async ({ user, params, correlationId, render }) =>
+      render('meeting', { ...(await soc.meeting(user, params.ref, correlationId)), values: {} }),
+  })
+
+  pages.post('/soc/meetings/:ref/decisions', {
+    permission: 'soc:manage',
+    params: refParams,
+    body: decisionSchema,
+    invalid: async ({ user, params, correlationId, render }, form) =>
+      render('meeting', { ...(await soc.meeting(user, params.ref, correlationId)), ...form }),
+    handler: async ({ user, params, body, correlationId, redirect }) => {
+      await soc.decide(user, params.ref, body, correlationId)
+      return redirect(`/soc/meetings/${params.ref}`, 'Decision recorded')
+    },
+  })
+}
+
+function disruptionPages(pages: Pages, soc: SocService) {
+  pages.get('/soc/disruptions', {
+    permission: 'soc:read',
+    handler: async ({ user, render }) =>
+      render('disruptions', { disruptions: await soc.disruptions(user), values: {} }),
+  })
+
+  pages.post('/soc/disruptions', {
+    permission: 'soc:trigger',
+    body: disruptionSchema,
+    invalid: async ({ user, render }, form) =>
+      render('disruptions', { disruptions: await soc.disruptions(user), ...form }),
+    handler: async ({ user, body, correlationId, redirect }) => {
+      await soc.disrupt(user, body, correlationId)
+      return redirect('/soc/disruptions', 'Disruption recorded for moderation')
+    },
+  })
+
+  pages.post('/soc/disruptions/:id/moderation', {
+    permission: 'soc:manage',
+    params: disruptionParams,
+    body: moderationSchema,
+    invalid: async ({ user, params, render }, form) =>
+      render('disruptions', { disruptions: await soc.disruptions(user), moderating: params.id, ...form }),
+    handler: async ({ user, params, body, correlationId, redirect }) => {
+      await soc.moderate(user, params.id, body, correlationId)
+      return redirect('/soc/disruptions', 'Moderation recorded')
+    },
+  })
+}
+
+type Upload = { file?: { filename?: string; toBuffer?: () => Promise<Buffer> } } | undefined
+
+function ocgmPages(pages: Pages, soc: SocService) {
+  const lists = async (user: PageContext<unknown, unknown, unknown>['user']) => ({
+    imports: await soc.imports(),
+    unmatched: await soc.unmatchedMembers(user),
+    groups: await soc.groups(user),
+  })
+
+  pages.get('/soc/ocgm', {
+    permission: 'soc:manage',
+    handler: async ({ user, render }) => render('ocgm', await lists(user)),
+  })
+
+  pages.post('/soc/ocgm', {
+    permission: 'soc:manage',
+    invalid: async ({ user, render }, { errors }) => render('ocgm', { errors, ...(await lists(user)) }),
+    handler: async ({ request, user, render }) => {
+      const upload = (request.body as Upload)?.file
+      if (!upload?.toBuffer || !upload.filename) throw ValidationError.field('file', 'Select an OCGM mapping CSV file')
+      const result = await soc.importOcgm(request.actor(), { fileName: upload.filename, text: await upload.toBuffer() })
+      return render('ocgm', { result, ...(await lists(user)) })
+    },
+  })
+
+  pages.post('/soc/ocgm/members/:id/resolve', {
+    permission: 'soc:manage',
+    params: numberedParams,
+    body: resolveSchema,
+    invalid: async ({ user, params, render }, { errors }) =>
+      render('ocgm', { errors, resolving: params.id, ...(await lists(user)) }),
+    handler: async ({ user, params, body, correlationId, redirect }) => {
+      await soc.resolveMember(user, params.id, body.prisonerNumber, correlationId)
+      return redirect('/soc/ocgm', 'Member matched and the OCG nominal flag reconciled')
+    },
+  })
+}
+
+function assurancePages(pages: Pages, soc: SocService) {
+  pages.get('/soc/dip-samples', {
+    permission: 'soc:manage',
+    query: dipSampleQuery,
+    invalid: async ({ render }, form) =>
+      render('dip-samples', { sample: null, samples: await soc.dipSamples(), ...form }),
+    handler: async ({ user, query, request, render }) => {
+      const asked = query.scope || query.characteristic
+      const sample = asked ? await soc.dipSample(user, parseInput(dipSampleSchema, query)) : null
+      return render('dip-samples', { sample, samples: await soc.dipSamples(), values: request.query })
+    },
+  })
+
+  pages.post('/soc/dip-samples', {
+    permission: 'soc:manage',
+    body: dipSampleSchema,
+    invalid: async ({ render }, form) =>
+      render('dip-samples', { sample: null, samples: await soc.dipSamples(), ...form }),
+    handler: async ({ user, body, correlationId, redirect }) => {
+      await soc.saveDipSample(user, body, correlationId)
+      return redirect('/soc/dip-samples', 'Dip sample recorded')
+    },
+  })
+
+  pages.get('/soc/visits', {
+    permission: 'soc:read',
+    handler: async ({ user, render }) => render('visits', { visits: await soc.visits(user), values: {} }),
+  })
+
+  pages.post('/soc/visits', {
+    permission: 'soc:manage',
+    body: visitSchema,
+    invalid: async ({ user, render }, form) => render('visits', { visits: await soc.visits(user), ...form }),
+    handler: async ({ user, body, correlationId, redirect }) => {
+      await soc.recordVisit(user, body, correlationId)
+      return redirect('/soc/visits', 'Assurance visit recorded')
+    },
+  })
 }

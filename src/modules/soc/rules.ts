@@ -1,6 +1,9 @@
 // Serious and organised crime policy (SOC PF) as pure functions: bands, decisions, trigger points, the clocks of
 // case management, and the equality dip sample. No I/O; dates ('YYYY-MM-DD') are passed in.
 
+/** SOC PF 4.8: the NOMIS alert every mapped member of an organised crime group in custody carries. */
+export const OCGM_FLAG = 'DOCGM'
+
 export const BANDS = ['1', '2'] as const
 export type Band = (typeof BANDS)[number]
 
@@ -205,6 +208,10 @@ export function dueDates(nominal: {
 }
 
 // ---- Equality dip sample (SOC PF 5.5, 6.1) ----
+
+/** The protected characteristics a dip sample compares the cohort by (SOC PF 5.5). */
+export const CHARACTERISTICS = ['ethnicity', 'religion', 'nationality', 'sex', 'age-band'] as const
+export type Characteristic = (typeof CHARACTERISTICS)[number]
 
 export type GroupCount = { group: string; cohort: number; population: number }
 

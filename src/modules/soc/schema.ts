@@ -1,7 +1,9 @@
 import { z } from 'zod'
+import { asList, optional } from '../../platform/http/fields.ts'
 import { prisonNumber } from '../people/schema.ts'
 import {
   BANDING_CRITERIA,
+  CHARACTERISTICS,
   DECISIONS,
   DISRUPTION_IMPACTS,
   MODERATION_DECISIONS,
@@ -9,11 +11,7 @@ import {
   TACTICS,
   TRIGGER_CODES,
 } from './rules.ts'
-import { CHARACTERISTICS } from './service.ts'
 
-const blank = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value)
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blank, schema.optional())
-const asList = (value: unknown) => (value === undefined || value === '' ? [] : Array.isArray(value) ? value : [value])
 const text = (label: string, max = 5000) =>
   z
     .string({ error: `Enter the ${label}` })
@@ -126,4 +124,25 @@ export const resolveSchema = z.object({ prisonerNumber: prisonNumber })
 export const milestoneSchema = z.object({
   milestone: z.enum(['community-notified', 'community-plan-agreed'], { error: 'Select what was done' }),
   on: day('date it was done'),
+})
+
+export const personParams = z.object({ prisonerNumber: prisonNumber })
+export const refParams = z.object({ ref: z.string().trim().toUpperCase().max(30) })
+export const numberedParams = z.object({ id: z.coerce.number().int().positive() })
+export const actionParams = personParams.extend({ id: z.coerce.number().int().positive() })
+export const disruptionParams = z.object({ id: z.uuid() })
+
+/** The OCGM mapping sent as JSON: the CSV file's name and its text, read exactly as an uploaded file is. */
+export const ocgmImportSchema = z.object({
+  fileName: z.string({ error: 'Enter the name of the file' }).trim().min(1, 'Enter the name of the file').max(200),
+  csv: z
+    .string({ error: 'Give the OCGM mapping as CSV text' })
+    .min(1, 'Give the OCGM mapping as CSV text')
+    .max(20_000_000, 'The mapping must be 20 MB or smaller'),
+})
+
+/** A dip sample looked at before it is recorded: either field may be missing until the form is sent. */
+export const dipSampleQuery = z.object({
+  scope: z.string().optional(),
+  characteristic: z.string().optional(),
 })

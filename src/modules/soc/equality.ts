@@ -1,0 +1,82 @@
+import type { CurrentUser } from '../../platform/access/user.ts'
+import { actorOf, auditedTransaction } from '../../platform/audit/audit.ts'
+import type { Db } from '../../platform/db/database.ts'
+import { londonToday } from '../../platform/deadlines/deadlines.ts'
+import { ForbiddenError, ValidationError } from '../../platform/http/errors.ts'
+import * as repository from './repository.ts'
+import { type Characteristic, dipSample as compare, DISPROPORTION_THRESHOLD } from './rules.ts'
+
+// The equality dip sample (SOC PF 5.5, 6.1): the cohort against the population of the same prisons, by one
+// protected characteristic, taken every six months and recorded with any corrective action.
+
+export type DipSampleInput = { scope: string; characteristic: Characteristic; correctiveAction?: string }
+
+/** An establishment code, or the user's whole region, as establishment codes in scope. */
+async function scopeCodes(db: Db, user: CurrentUser, scope: string): Promise<string[]> {
+  if (/^[A-Z]{3}$/.test(scope)) {
+    if (!user.inScope(scope)) throw ValidationError.field('scope', 'Select a prison you oversee')
+    return [scope]
+  }
+  const codes = (await repository.establishmentCodesOfRegion(db, scope)).filter(code => user.inScope(code))
+  if (codes.length === 0) throw ValidationError.field('scope', 'Select your region or a prison in it')
+  return codes
+}
+
+async function dipSample(db: Db, user: CurrentUser, input: DipSampleInput, now = new Date()) {
+  if (!user.can('people:protected-characteristics')) throw new ForbiddenError()
+  const codes = await scopeCodes(db, user, input.scope)
+  const counts = await repository.dipSampleCounts(db, codes, input.characteristic, londonToday(now))
+  return {
+    scope: input.scope,
+    codes,
+    characteristic: input.characteristic,
+    threshold: DISPROPORTION_THRESHOLD,
+    rows: compare(counts),
+  }
+}
+
+async function saveDipSample(
+  db: Db,
+  user: CurrentUser,
+  input: DipSampleInput,
+  correlationId: string,
+  now = new Date(),
+) {
+  const sample = await dipSample(db, user, input, now)
+  const id = await auditedTransaction(db, actorOf(user, correlationId), now, async (trx, audit) => {
+    const created = await repository.insertDipSample(trx, {
+      scope: input.scope,
+      characteristic: input.characteristic,
+      takenOn: londonToday(now),
+      threshold: sample.threshold,
+      rows: sample.rows,
+      correctiveAction: input.correctiveAction ?? null,
+      takenBy: user.username,
+      takenAt: now,
+    })
+    await audit({
+      action: 'soc.dip-sample',
+      subjectType: 'soc-dip-sample',
+      subjectId: created,
+      details: {
+        scope: input.scope,
+        characteristic: input.characteristic,
+        flagged: sample.rows.filter(r => r.disproportionate).map(r => r.group),
+      },
+    })
+    return created
+  })
+  return { id, ...sample }
+}
+
+function dipSamples(db: Db) {
+  return repository.listDipSamples(db)
+}
+
+export function equalityDipSamples(db: Db) {
+  return {
+    dipSample: dipSample.bind(null, db),
+    saveDipSample: saveDipSample.bind(null, db),
+    dipSamples: dipSamples.bind(null, db),
+  }
+}
