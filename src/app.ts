@@ -110,14 +110,14 @@ export async function buildApp({ config, db, logger, plugins = [] }: AppOptions)
   await app.register(auditRoutes({ db, api, navigation }))
 
   // Modules.
-  await app.register(peopleRoutes({ db, people, api, navigation, panels: profilePanels }))
+  await app.register(peopleRoutes({ people, api, navigation, panels: profilePanels }))
   await app.register(intelligenceRoutes({ intelligence, people, api, navigation }))
   registerIntelligencePanel(profilePanels, intelligence)
   await app.register(lssRoutes({ lss, api, navigation }))
-  deadlines.register(lssDeadlines(db))
+  deadlines.register(lssDeadlines(lss))
   await app.register(socRoutes({ soc, api, navigation }))
   registerSocPanel(profilePanels, soc)
-  deadlines.register(socDeadlines(db))
+  deadlines.register(socDeadlines(soc))
 
   app.get('/api/v1/openapi.json', { config: { public: true } }, async () => api.document({ version: config.version }))
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { createReadStream, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { loadConfig } from '../config.ts'
@@ -13,6 +13,7 @@ import { prepareDatabase } from '../platform/db/prepare.ts'
 import { NotFoundError, ValidationError } from '../platform/http/errors.ts'
 import { createUserSchema } from '../platform/users/schema.ts'
 import { usersService } from '../platform/users/service.ts'
+import { progress } from './progress.ts'
 
 const USAGE = `Usage: portcullis <command> [options]
 
@@ -114,13 +115,14 @@ const commands: Record<string, Command> = {
       return 2
     }
     const started = Date.now()
+    const imported = progress('imported records:')
     const summary = await importPrisoners(
       database.db,
       CLI_ACTOR,
       { fileName: path.basename(file), records: parsed.records },
-      { onProgress: (done, total) => process.stderr.write(`\rimported ${done} of ${total} records`) },
+      { onProgress: imported.update },
     )
-    process.stderr.write('\n')
+    imported.stop()
     for (const rejection of summary.rejections) {
       console.log(
         `record ${rejection.record}${rejection.prisonerNumber ? ` (${rejection.prisonerNumber})` : ''} rejected: ${rejection.reasons.join('; ')}`,
@@ -143,7 +145,7 @@ const commands: Record<string, Command> = {
     }
     const result = await socService(database.db).importOcgm(
       CLI_ACTOR,
-      { fileName: path.basename(file), text: readFileSync(file, 'utf8') },
+      { fileName: path.basename(file), text: createReadStream(file) },
       { onProgress: (done, total) => process.stderr.write(`\rmatched ${done} of ${total} members`) },
     )
     process.stderr.write('\n')

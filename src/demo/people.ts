@@ -1,7 +1,7 @@
 import { type ImportSummary, importPrisoners } from '../modules/people/imports.ts'
-import { nextNominalRef } from '../modules/people/repository.ts'
-import { compartmentForKind } from '../modules/people/rules.ts'
-import { type Actor, recordAudit } from '../platform/audit/audit.ts'
+import { nominalRow } from '../modules/people/nominals.ts'
+import { insertNominal, nextNominalRef } from '../modules/people/repository.ts'
+import { type Actor, auditedTransaction } from '../platform/audit/audit.ts'
 import type { Db } from '../platform/db/database.ts'
 import { type Random, randomFrom } from './random.ts'
 import { DEMO_ESTABLISHMENTS } from './users.ts'
@@ -557,49 +557,18 @@ const DEMO_NOMINALS: readonly DemoNominal[] = [
 export async function seedDemoPeople(db: Db, actor: Actor): Promise<ImportSummary> {
   const summary = await importPrisoners(db, actor, { fileName: 'demo-prisoners.json', records: demoPrisoners() })
   const establishmentCode = DEMO_ESTABLISHMENTS[0]
-  await db.transaction().execute(async trx => {
-    const now = new Date()
+  await auditedTransaction(db, actor, new Date(), async (trx, audit) => {
     for (const person of DEMO_NOMINALS) {
       const ref = await nextNominalRef(trx)
-      await trx
-        .insertInto('peopleNominal')
-        .values({
-          ref,
-          kind: person.kind,
-          establishmentCode,
-          compartment: compartmentForKind(person.kind),
-          firstName: person.firstName,
-          middleNames: null,
-          lastName: person.lastName,
-          dateOfBirth: person.dateOfBirth,
-          prisonNumber: null,
-          bookingId: null,
-          pncNumber: null,
-          croNumber: null,
-          staffNumber: person.staffNumber ?? null,
-          cellLocation: null,
-          securityCategory: null,
-          incentiveLevel: null,
-          sentenceStartDate: null,
-          releaseDate: null,
-          conditionalReleaseDate: null,
-          notes: person.notes,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .execute()
-      await recordAudit(
-        trx,
-        actor,
-        {
-          action: 'nominal.created',
-          subjectType: 'nominal',
-          subjectId: ref,
-          establishmentCode,
-          details: { kind: person.kind },
-        },
-        now,
-      )
+      const input = { ...person, establishmentCode, dateOfBirth: person.dateOfBirth ?? undefined }
+      await insertNominal(trx, nominalRow(ref, input, new Date()))
+      await audit({
+        action: 'nominal.created',
+        subjectType: 'nominal',
+        subjectId: ref,
+        establishmentCode,
+        details: { kind: person.kind },
+      })
     }
   })
   return summary

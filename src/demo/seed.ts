@@ -1,6 +1,6 @@
 import { lssService } from '../modules/lss/service.ts'
 import { socService } from '../modules/soc/service.ts'
-import { recordAudit, SYSTEM_ACTOR } from '../platform/audit/audit.ts'
+import { auditedTransaction, SYSTEM_ACTOR } from '../platform/audit/audit.ts'
 import { hashPassword } from '../platform/auth/passwords.ts'
 import type { Db } from '../platform/db/database.ts'
 import { seedDemoIntelligence } from './intelligence.ts'
@@ -58,8 +58,8 @@ export async function seedDemo(
 
 async function createDemoUsers(db: Db, password: string) {
   const passwordHash = await hashPassword(password)
-  await db.transaction().execute(async trx => {
-    const now = new Date()
+  const now = new Date()
+  await auditedTransaction(db, SYSTEM_ACTOR, now, async (trx, audit) => {
     await trx
       .insertInto('appUser')
       .values(
@@ -80,7 +80,7 @@ async function createDemoUsers(db: Db, password: string) {
         })),
       )
       .execute()
-    await recordAudit(trx, SYSTEM_ACTOR, {
+    await audit({
       action: 'demo.seeded',
       subjectType: 'system',
       details: { users: DEMO_USERS.map(user => user.username) },

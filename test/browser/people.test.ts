@@ -1,25 +1,13 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { Page } from 'playwright-core'
-import { importPrisoners } from '../../src/modules/people/imports.ts'
 import { assertNoAxeViolations, browserJourney, errorLinks, flash, screenshot, visit } from '../support/browser.ts'
+import { importTestPrisoners, prisonerRecord } from '../support/fixtures.ts'
 
 // The people module in Chromium against the real app: search, profiles, flags, adding a person, establishments and
 // the prisoner import, as the roles that use them; then axe (WCAG 2.2 AA) over each of its pages and their states.
 
-const IMPORTER = { userId: null, username: 'test', establishmentCode: null, correlationId: null }
-
-const prisoner = (fields: Record<string, unknown>) => ({
-  bookingId: 1,
-  dateOfBirth: '1985-05-05',
-  prisonId: 'MDI',
-  category: 'C',
-  aliases: [],
-  alerts: [],
-  ...fields,
-})
-
-const HUSSAIN = prisoner({
+const HUSSAIN = prisonerRecord({
   prisonerNumber: 'A1234BC',
   firstName: 'MOHAMMED',
   lastName: 'HUSSAIN',
@@ -32,23 +20,21 @@ const HUSSAIN = prisoner({
   ethnicity: 'Asian/Asian British: Pakistani',
   religion: 'Muslim',
 })
-const SMITH = prisoner({ prisonerNumber: 'B2222BB', firstName: 'JAMES', lastName: 'SMITH', prisonId: 'LEI' })
-const POPESCU = prisoner({ prisonerNumber: 'D4444DD', firstName: 'ANDREI', lastName: 'POPESCU', prisonId: 'WWI' })
+const SMITH = prisonerRecord({ prisonerNumber: 'B2222BB', firstName: 'JAMES', lastName: 'SMITH', prisonId: 'LEI' })
+const POPESCU = prisonerRecord({ prisonerNumber: 'D4444DD', firstName: 'ANDREI', lastName: 'POPESCU', prisonId: 'WWI' })
 
 const journey = browserJourney(async server => {
   // The first file also holds a Gang Member flag that the second no longer does, so the import closes it: Hussain has
   // a closed flag whatever order the tests run in.
   const gang = { alertType: 'X', alertCode: 'XGANG', active: true, expired: false }
-  const first = await importPrisoners(server.db, IMPORTER, {
-    fileName: 'people-browser-1.json',
-    records: [{ ...HUSSAIN, alerts: [...HUSSAIN.alerts, gang] }, SMITH, POPESCU],
-  })
+  const first = await importTestPrisoners(
+    server.db,
+    [{ ...HUSSAIN, alerts: [...HUSSAIN.alerts, gang] }, SMITH, POPESCU],
+    'people-browser-1.json',
+  )
   assert.equal(first.rejected, 0, JSON.stringify(first.rejections))
   assert.equal(first.created, 3)
-  const second = await importPrisoners(server.db, IMPORTER, {
-    fileName: 'people-browser-2.json',
-    records: [HUSSAIN, SMITH, POPESCU],
-  })
+  const second = await importTestPrisoners(server.db, [HUSSAIN, SMITH, POPESCU], 'people-browser-2.json')
   assert.equal(second.rejected, 0, JSON.stringify(second.rejections))
   assert.equal(second.updated, 1)
 })
@@ -186,8 +172,8 @@ describe('people journeys', () => {
       upload(
         'nomis.json',
         JSON.stringify([
-          prisoner({ prisonerNumber: 'F6666FF', firstName: 'OWEN', lastName: 'GRIFFITHS' }),
-          prisoner({ prisonerNumber: 'G7777GG', firstName: 'NO', lastName: '' }),
+          prisonerRecord({ prisonerNumber: 'F6666FF', firstName: 'OWEN', lastName: 'GRIFFITHS' }),
+          prisonerRecord({ prisonerNumber: 'G7777GG', firstName: 'NO', lastName: '' }),
         ]),
       ),
     )
@@ -286,7 +272,10 @@ describe('people accessibility (axe, WCAG 2.2 AA)', () => {
 
     await page.setInputFiles(
       '#file',
-      upload('nomis.json', JSON.stringify([HUSSAIN, prisoner({ prisonerNumber: 'H8888HH', firstName: 'X' })])),
+      upload(
+        'nomis.json',
+        JSON.stringify([HUSSAIN, prisonerRecord({ prisonerNumber: 'H8888HH', firstName: 'X', lastName: '' })]),
+      ),
     )
     await submit(page, '[data-qa=import]')
     assert.equal(await heading(page), 'Import finished')

@@ -215,3 +215,84 @@ describe('API tokens', () => {
     assert.equal(list.json().total, 1)
   })
 })
+
+describe('user administration through the API', () => {
+  const as = async (username: string) => {
+    const token = await t.token(username)
+    const headers = { authorization: `Bearer ${token}` }
+    return {
+      ...t.api(token),
+      put: (url: string, payload: object) => t.app.inject({ method: 'PUT', url, headers, payload }),
+    }
+  }
+  const fields = (response: { json(): { errors?: { field: string }[] } }) =>
+    (response.json().errors ?? []).map(e => e.field)
+  const person = (username: string, establishmentCode = 'MDI') => ({
+    ...NEW_USER,
+    username,
+    establishmentCode,
+    compartments: [],
+  })
+
+  it('changes, deactivates and reactivates a user; 400 names the field; 409 for your own account', async () => {
+    const admin = await as('admin')
+    assert.equal((await admin.post('/api/v1/users', person('api.edited'))).statusCode, 201)
+    const { password: _password, username: _username, ...fields_ } = person('api.edited')
+    const changed = await admin.put('/api/v1/users/api.edited', { ...fields_, roles: ['head-of-security'] })
+    assert.equal(changed.statusCode, 200)
+    assert.deepEqual(changed.json().roles, ['head-of-security'])
+    const bad = await admin.put('/api/v1/users/api.edited', { ...fields_, displayName: '' })
+    assert.equal(bad.statusCode, 400)
+    assert.deepEqual(fields(bad), ['displayName'])
+
+    const off = await admin.post('/api/v1/users/api.edited/deactivate', undefined)
+    assert.equal(off.statusCode, 200)
+    assert.equal(off.json().active, false)
+    await assert.rejects(t.signIn('api.edited', NEW_USER.password), /sign-in as api.edited failed: 400/)
+    const on = await admin.post('/api/v1/users/api.edited/reactivate', undefined)
+    assert.equal(on.json().active, true)
+    assert.equal((await admin.post('/api/v1/users/admin/deactivate', undefined)).statusCode, 409)
+  })
+
+  it('issues, lists and revokes a token; 400 names the field; an unknown token is a 404', async () => {
+    const admin = await as('admin')
+    const bad = await admin.post('/api/v1/users/auditor/tokens', { name: ' ' })
+    assert.equal(bad.statusCode, 400)
+    assert.deepEqual(fields(bad), ['name'])
+    const issued = await admin.post('/api/v1/users/auditor/tokens', { name: 'API issued' })
+    assert.equal(issued.statusCode, 201)
+    const { id, token } = issued.json()
+    const me = t.api(token)
+    assert.equal((await me.get('/api/v1/me')).json().username, 'auditor')
+    const listed = (await admin.get('/api/v1/users/auditor/tokens')).json().results
+    const entry = listed.find((row: { id: string }) => row.id === id)
+    assert.equal(entry.name, 'API issued')
+    assert.ok(!JSON.stringify(listed).includes(token), 'the secret is never listed')
+    assert.equal((await admin.post(`/api/v1/users/auditor/tokens/${id}/revoke`, undefined)).statusCode, 200)
+    assert.equal((await me.get('/api/v1/me')).statusCode, 401)
+    assert.equal((await admin.post(`/api/v1/users/auditor/tokens/${id}/revoke`, undefined)).statusCode, 404)
+  })
+
+  it('403 without the permission, and 404 for a user outside the administrator’s scope', async () => {
+    const admin = await as('admin')
+    assert.equal(
+      (await admin.post('/api/v1/users', { ...person('mdi.admin'), roles: ['admin'], scope: 'establishment' }))
+        .statusCode,
+      201,
+    )
+    assert.equal((await admin.post('/api/v1/users', person('wwi.analyst', 'WWI'))).statusCode, 201)
+    const local = await as('mdi.admin')
+    const { password: _password, username: _username, ...fields_ } = person('wwi.analyst', 'WWI')
+    assert.equal((await local.get('/api/v1/users/wwi.analyst')).statusCode, 404)
+    assert.equal((await local.put('/api/v1/users/wwi.analyst', fields_)).statusCode, 404)
+    assert.equal((await local.post('/api/v1/users/wwi.analyst/deactivate', undefined)).statusCode, 404)
+    assert.equal((await local.post('/api/v1/users/wwi.analyst/tokens', { name: 'x' })).statusCode, 404)
+    assert.equal((await local.get('/api/v1/users/wwi.analyst/tokens')).statusCode, 404)
+
+    const analyst = await as('analyst')
+    assert.equal((await analyst.put('/api/v1/users/reporter', fields_)).statusCode, 403)
+    assert.equal((await analyst.post('/api/v1/users/reporter/deactivate', undefined)).statusCode, 403)
+    assert.equal((await analyst.post('/api/v1/users/reporter/tokens', { name: 'x' })).statusCode, 403)
+    assert.equal((await analyst.get('/api/v1/users/reporter/tokens')).statusCode, 403)
+  })
+})

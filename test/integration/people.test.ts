@@ -1,26 +1,16 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { importPrisoners } from '../../src/modules/people/imports.ts'
 import { type TestApp, testApp } from '../support/app.ts'
+import { importTestPrisoners, prisonerRecord } from '../support/fixtures.ts'
 
 let t: TestApp
-const IMPORTER = { userId: null, username: 'test', establishmentCode: null, correlationId: null }
-
-const prisoner = (fields: Record<string, unknown>) => ({
-  bookingId: 1,
-  dateOfBirth: '1985-05-05',
-  prisonId: 'MDI',
-  category: 'C',
-  alerts: [],
-  ...fields,
-})
 
 before(async () => {
   t = await testApp()
-  const summary = await importPrisoners(t.db, IMPORTER, {
-    fileName: 'people-test.json',
-    records: [
-      prisoner({
+  const summary = await importTestPrisoners(
+    t.db,
+    [
+      prisonerRecord({
         prisonerNumber: 'A1234BC',
         firstName: 'MOHAMMED',
         lastName: 'HUSSAIN',
@@ -33,17 +23,24 @@ before(async () => {
         ethnicity: 'Asian/Asian British: Pakistani',
         religion: 'Muslim',
       }),
-      prisoner({ prisonerNumber: 'B2222BB', firstName: 'JAMES', lastName: 'SMITH', prisonId: 'LEI' }),
-      prisoner({ prisonerNumber: 'C3333CC', firstName: 'KARL', lastName: 'BROWN', prisonId: 'FNI', category: 'H' }),
-      prisoner({ prisonerNumber: 'D4444DD', firstName: 'ANDREI', lastName: 'POPESCU', prisonId: 'WWI' }),
-      prisoner({
+      prisonerRecord({ prisonerNumber: 'B2222BB', firstName: 'JAMES', lastName: 'SMITH', prisonId: 'LEI' }),
+      prisonerRecord({
+        prisonerNumber: 'C3333CC',
+        firstName: 'KARL',
+        lastName: 'BROWN',
+        prisonId: 'FNI',
+        category: 'H',
+      }),
+      prisonerRecord({ prisonerNumber: 'D4444DD', firstName: 'ANDREI', lastName: 'POPESCU', prisonId: 'WWI' }),
+      prisonerRecord({
         prisonerNumber: 'E5555EE',
         firstName: 'LIAM',
         lastName: 'CORR',
         alerts: [{ alertType: 'X', alertCode: 'XCO', active: true, expired: false }],
       }),
     ],
-  })
+    'people-test.json',
+  )
   assert.equal(summary.rejected, 0)
   assert.equal(summary.created, 5)
 })
@@ -333,10 +330,10 @@ describe('API', () => {
     const search = (await t.app.inject({ method: 'GET', url: '/api/v1/prisoners?q=Mohamed%20Husain', headers })).json()
     assert.ok(search.total >= 1)
     assert.equal(search.results[0].prisonerNumber, 'A1234BC')
-    const prisonerRecord = (await t.app.inject({ method: 'GET', url: '/api/v1/prisoners/A1234BC', headers })).json()
-    assert.equal(prisonerRecord.prisonId, 'MDI')
-    assert.equal(prisonerRecord.cellLocation, 'B-2-014')
-    assert.deepEqual(prisonerRecord.aliases, [{ firstName: 'MO', lastName: 'KHAN', dateOfBirth: null }])
+    const prisonerJson = (await t.app.inject({ method: 'GET', url: '/api/v1/prisoners/A1234BC', headers })).json()
+    assert.equal(prisonerJson.prisonId, 'MDI')
+    assert.equal(prisonerJson.cellLocation, 'B-2-014')
+    assert.deepEqual(prisonerJson.aliases, [{ firstName: 'MO', lastName: 'KHAN', dateOfBirth: null }])
 
     const bad = await t.app.inject({
       method: 'POST',
@@ -418,7 +415,7 @@ describe('administration of establishments and imports', () => {
     const page = await admin.get('/admin/imports/prisoners')
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]
     const boundary = '----portcullis'
-    const file = JSON.stringify([prisoner({ prisonerNumber: 'F6666FF', firstName: 'OWEN', lastName: 'DAVIES' })])
+    const file = JSON.stringify([prisonerRecord({ prisonerNumber: 'F6666FF', firstName: 'OWEN', lastName: 'DAVIES' })])
     const body =
       `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${csrf}\r\n` +
       `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="nomis.json"\r\nContent-Type: application/json\r\n\r\n${file}\r\n` +

@@ -9,14 +9,14 @@ export const TEST_IMPORTER: Actor = { userId: null, username: 'test', establishm
  * A Prisoner Search record (the shape `portcullis import prisoners` reads) with what no test is about filled in:
  * a test names the fields it depends on, and nothing else.
  */
-export function prisonerRecord(fields: { prisonerNumber: string; firstName: string; lastName: string } & object) {
+export function prisonerRecord<F extends { prisonerNumber: string; firstName: string; lastName: string }>(fields: F) {
   return {
     bookingId: 1,
     dateOfBirth: '1985-05-05',
     prisonId: 'MDI',
     category: 'C',
-    aliases: [],
-    alerts: [],
+    aliases: [] as unknown[],
+    alerts: [] as unknown[],
     ...fields,
   }
 }

@@ -7,9 +7,9 @@ import { DEMO_ESTABLISHMENTS } from '../../demo/users.ts'
 import type { Actor } from '../../platform/audit/audit.ts'
 import type { DatabaseHandle, Db } from '../../platform/db/database.ts'
 import { importPrisoners, parsePrisonerFile } from './imports.ts'
+import { insertAlert } from './repository.ts'
 import { ageOn, isCategoryA, normalisePnc, PRISON_NUMBER } from './rules.ts'
 import { prisonerSearchRecord } from './schema.ts'
-import { insertAlert } from './service.ts'
 
 const FIXTURE = readFileSync(new URL('../../../test/fixtures/prisoner-search.json', import.meta.url), 'utf8')
 const ACTOR: Actor = { userId: null, username: 'cli', establishmentCode: null, correlationId: null }

@@ -1,9 +1,9 @@
-import { type Actor, recordAudit } from '../../platform/audit/audit.ts'
+import { type Actor, type AuditEntry, auditedTransaction } from '../../platform/audit/audit.ts'
 import type { Db, Executor } from '../../platform/db/database.ts'
 import { londonToday } from '../../platform/deadlines/deadlines.ts'
+import * as repo from './repository.ts'
 import { alertIsActive, isSecurityCategory, normaliseCro, normalisePnc } from './rules.ts'
 import { type PrisonerSearchRecord, prisonerSearchRecord } from './schema.ts'
-import { closeAlert, insertAlert } from './service.ts'
 
 // Import of prisoners in the HMPPS Prisoner Search shape: idempotent, one transaction per batch, malformed
 // records rejected with their reasons and the rest imported.
@@ -80,9 +80,26 @@ function desiredFields(record: PrisonerSearchRecord): Desired {
   }
 }
 
-const sameAliases = (a: { firstName: string; lastName: string; dateOfBirth: string | null }[], b: typeof a) =>
+type AliasName = { firstName: string; lastName: string; dateOfBirth: string | null }
+
+const sameAliases = (a: AliasName[], b: AliasName[]) =>
   JSON.stringify(a.map(x => [x.firstName, x.lastName, x.dateOfBirth]).sort()) ===
   JSON.stringify(b.map(x => [x.firstName, x.lastName, x.dateOfBirth]).sort())
+
+type Held = Awaited<ReturnType<typeof heldPrisoners>>
+type Batch = { created: string[]; updated: string[]; transferred: string[] }
+
+/** What one import run knows while it goes through the file's batches. */
+type Run = {
+  actor: Actor
+  now: Date
+  today: string
+  summary: ImportSummary
+  establishments: Set<string>
+  alertCodes: Set<string>
+  unknownCodes: Set<string>
+  seen: Set<string>
+}
 
 /**
  * Imports prisoners. The same file twice changes nothing; a prisoner whose prisonId differs is moved as a
@@ -96,277 +113,268 @@ export async function importPrisoners(
   options: { now?: Date; batchSize?: number; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<ImportSummary> {
   const now = options.now ?? new Date()
-  const today = londonToday(now)
   const batchSize = options.batchSize ?? BATCH_SIZE
-  const run = await db
-    .insertInto('peopleImportRun')
-    .values({ fileName: input.fileName.slice(0, 200), startedAt: now, startedBy: actor.username })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  const summary: ImportSummary = {
-    runId: run.id,
-    records: input.records.length,
-    created: 0,
-    updated: 0,
-    unchanged: 0,
-    transferred: 0,
-    rejected: 0,
-    rejections: [],
-    unknownAlertCodes: [],
+  const total = input.records.length
+  const runId = await repo.startImportRun(db, {
+    fileName: input.fileName.slice(0, 200),
+    startedAt: now,
+    startedBy: actor.username,
+  })
+  const run: Run = {
+    actor,
+    now,
+    today: londonToday(now),
+    summary: {
+      runId,
+      records: total,
+      created: 0,
+      updated: 0,
+      unchanged: 0,
+      transferred: 0,
+      rejected: 0,
+      rejections: [],
+      unknownAlertCodes: [],
+    },
+    establishments: new Set((await repo.listEstablishments(db)).map(e => e.code)),
+    alertCodes: new Set(await repo.activeAlertCodes(db)),
+    unknownCodes: new Set(),
+    seen: new Set(),
   }
-  const establishments = new Set((await db.selectFrom('establishment').select('code').execute()).map(e => e.code))
-  const alertCodes = new Set(
-    (await db.selectFrom('peopleAlertCode').select('code').where('active', '=', true).execute()).map(c => c.code),
-  )
-  const unknownCodes = new Set<string>()
-  const seen = new Set<string>()
-
-  for (let start = 0; start < input.records.length; start += batchSize) {
-    const valid: { index: number; record: PrisonerSearchRecord }[] = []
-    input.records.slice(start, start + batchSize).forEach((raw, offset) => {
-      const index = start + offset + 1
-      const parsed = prisonerSearchRecord.safeParse(raw)
-      const prisonerNumber =
-        typeof (raw as { prisonerNumber?: unknown })?.prisonerNumber === 'string'
-          ? (raw as { prisonerNumber: string }).prisonerNumber
-          : undefined
-      if (!parsed.success) {
-        const reasons = [
-          ...new Set(parsed.error.issues.map(issue => `${issue.path.join('.') || 'record'}: ${issue.message}`)),
-        ]
-        summary.rejections.push({ record: index, prisonerNumber, reasons })
-        return
-      }
-      const record = parsed.data
-      const reasons: string[] = []
-      if (record.prisonId !== OUT && record.prisonId !== IN_TRANSFER && !establishments.has(record.prisonId)) {
-        reasons.push(`prisonId: ${record.prisonId} is not a known establishment`)
-      }
-      if (record.dateOfBirth > today) reasons.push('dateOfBirth: is in the future')
-      if (seen.has(record.prisonerNumber)) reasons.push('prisonerNumber: appears more than once in the file')
-      if (reasons.length > 0) {
-        summary.rejections.push({ record: index, prisonerNumber: record.prisonerNumber, reasons })
-        return
-      }
-      seen.add(record.prisonerNumber)
-      valid.push({ index, record })
-    })
-
-    await db.transaction().execute(async trx => {
-      const changed = { created: [] as string[], updated: [] as string[], transferred: [] as string[] }
-      const existing = valid.length
-        ? await trx
-            .selectFrom('peopleNominal')
-            .selectAll()
-            .where(
-              'prisonNumber',
-              'in',
-              valid.map(v => v.record.prisonerNumber),
-            )
-            .execute()
-        : []
-      const byNumber = new Map(existing.map(row => [row.prisonNumber!, row]))
-      const ids = existing.map(row => row.id)
-      const characteristics = ids.length
-        ? await trx.selectFrom('peopleProtectedCharacteristics').selectAll().where('nominalId', 'in', ids).execute()
-        : []
-      const [aliases, alerts, versions] = ids.length
-        ? await Promise.all([
-            trx.selectFrom('peopleAlias').selectAll().where('nominalId', 'in', ids).execute(),
-            trx.selectFrom('peopleAlert').selectAll().where('nominalId', 'in', ids).execute(),
-            trx
-              .selectFrom('peopleAlertVersion as v')
-              .innerJoin('peopleAlert as a', 'a.id', 'v.alertId')
-              .selectAll('v')
-              .where('a.nominalId', 'in', ids)
-              .orderBy('v.version', 'desc')
-              .execute(),
-          ])
-        : [[], [], []]
-
-      for (const { index, record } of valid) {
-        const desired = desiredFields(record)
-        const current = byNumber.get(record.prisonerNumber)
-        const establishmentCode =
-          record.prisonId === OUT || record.prisonId === IN_TRANSFER
-            ? (current?.establishmentCode ?? null)
-            : record.prisonId
-        if (!establishmentCode) {
-          summary.rejections.push({
-            record: index,
-            prisonerNumber: record.prisonerNumber,
-            reasons: [
-              `prisonId: ${record.prisonId} for a prisoner Portcullis does not yet hold; import them from their prison first`,
-            ],
-          })
-          continue
-        }
-        const fileAliases = (record.aliases ?? []).map(a => ({
-          firstName: a.firstName.trim().toUpperCase(),
-          lastName: a.lastName.trim().toUpperCase(),
-          dateOfBirth: a.dateOfBirth ?? null,
-        }))
-        const activeCodes = new Set(
-          (record.alerts ?? []).filter(a => a.active && !a.expired).map(a => a.alertCode.trim().toUpperCase()),
-        )
-        for (const code of activeCodes) if (!alertCodes.has(code)) unknownCodes.add(code)
-
-        let nominalId: string
-        let changedHere = false
-        if (!current) {
-          const inserted = await trx
-            .insertInto('peopleNominal')
-            .values({
-              ref: record.prisonerNumber,
-              kind: 'prisoner',
-              establishmentCode,
-              compartment: null,
-              prisonNumber: record.prisonerNumber,
-              staffNumber: null,
-              notes: null,
-              source: 'import',
-              ...desired,
-              createdAt: now,
-              updatedAt: now,
-            })
-            .returning('id')
-            .executeTakeFirstOrThrow()
-          nominalId = inserted.id
-          if (fileAliases.length) {
-            await trx
-              .insertInto('peopleAlias')
-              .values(fileAliases.map(a => ({ ...a, nominalId })))
-              .execute()
-          }
-          await trx
-            .insertInto('peopleTransfer')
-            .values({
-              nominalId,
-              fromEstablishment: null,
-              toEstablishment: establishmentCode,
-              occurredAt: now,
-              source: 'import',
-            })
-            .execute()
-          changed.created.push(record.prisonerNumber)
-        } else {
-          nominalId = current.id
-          const differs = (Object.keys(desired) as (keyof Desired)[]).some(key => current[key] !== desired[key])
-          const moved = current.establishmentCode !== establishmentCode
-          if (differs || moved) {
-            await trx
-              .updateTable('peopleNominal')
-              .set({ ...desired, establishmentCode, updatedAt: now })
-              .where('id', '=', nominalId)
-              .execute()
-            changedHere = true
-          }
-          if (moved) {
-            await trx
-              .insertInto('peopleTransfer')
-              .values({
-                nominalId,
-                fromEstablishment: current.establishmentCode,
-                toEstablishment: establishmentCode,
-                occurredAt: now,
-                source: 'import',
-              })
-              .execute()
-            changed.transferred.push(record.prisonerNumber)
-          }
-          const currentAliases = aliases.filter(a => a.nominalId === nominalId)
-          if (!sameAliases(currentAliases, fileAliases)) {
-            await trx.deleteFrom('peopleAlias').where('nominalId', '=', nominalId).execute()
-            if (fileAliases.length) {
-              await trx
-                .insertInto('peopleAlias')
-                .values(fileAliases.map(a => ({ ...a, nominalId })))
-                .execute()
-            }
-            changedHere = true
-          }
-        }
-
-        const fileCharacteristics = protectedCharacteristicsOf(record)
-        if (fileCharacteristics) {
-          const held = characteristics.find(c => c.nominalId === nominalId)
-          const same =
-            held &&
-            (Object.keys(fileCharacteristics) as (keyof typeof fileCharacteristics)[]).every(
-              k => held[k] === fileCharacteristics[k],
-            )
-          if (!same) {
-            await trx
-              .insertInto('peopleProtectedCharacteristics')
-              .values({ nominalId, ...fileCharacteristics, disability: held?.disability ?? null, updatedAt: now })
-              .onConflict(oc => oc.column('nominalId').doUpdateSet({ ...fileCharacteristics, updatedAt: now }))
-              .execute()
-            if (current) changedHere = true
-          }
-        }
-
-        // Flags that came from NOMIS follow NOMIS: create what is active there, close what no longer is.
-        const importedAlerts = alerts.filter(a => a.nominalId === nominalId && a.source === 'import')
-        const latest = (alertId: string) => versions.find(v => v.alertId === alertId)!
-        for (const code of activeCodes) {
-          if (!alertCodes.has(code)) continue
-          // Any active flag of the code counts, set by hand or imported: NOMIS never holds two at once.
-          const open = alerts.some(
-            a => a.nominalId === nominalId && a.alertCode === code && alertIsActive(latest(a.id), today),
-          )
-          if (!open) {
-            await insertAlert(trx, {
-              nominalId,
-              alertCode: code,
-              source: 'import',
-              description: 'From NOMIS',
-              authorisedBy: 'NOMIS',
-              activeFrom: today,
-              activeTo: null,
-              changedBy: actor.username,
-              now,
-            })
-            changedHere = true
-          }
-        }
-        for (const alert of importedAlerts) {
-          const version = latest(alert.id)
-          if (alertIsActive(version, today) && !activeCodes.has(alert.alertCode)) {
-            await closeAlert(trx, version, actor.username, 'No longer active in NOMIS', today, now)
-            changedHere = true
-          }
-        }
-        if (current) {
-          if (changedHere) changed.updated.push(record.prisonerNumber)
-          else summary.unchanged++
-        }
-      }
-
-      summary.created += changed.created.length
-      summary.updated += changed.updated.length
-      summary.transferred += changed.transferred.length
-      if (changed.created.length + changed.updated.length > 0) {
-        await recordAudit(
-          trx,
-          actor,
-          {
-            action: 'people.imported',
-            subjectType: 'import',
-            subjectId: run.id,
-            details: changed,
-          },
-          now,
-        )
-      }
-    })
-    options.onProgress?.(Math.min(start + batchSize, input.records.length), input.records.length)
+  for (let start = 0; start < total; start += batchSize) {
+    const valid = validRecords(input.records.slice(start, start + batchSize), start, run)
+    await auditedTransaction(db, actor, now, (trx, audit) => importBatch(trx, audit, valid, run))
+    options.onProgress?.(Math.min(start + batchSize, total), total)
   }
-
+  const { summary } = run
   summary.rejections.sort((a, b) => a.record - b.record)
   summary.rejected = summary.rejections.length
-  summary.unknownAlertCodes = [...unknownCodes].sort()
-  await finishRun(db, summary, new Date())
+  summary.unknownAlertCodes = [...run.unknownCodes].sort()
+  const { runId: _id, unknownAlertCodes: _codes, rejections, ...counts } = summary
+  await repo.finishImportRun(db, runId, { ...counts, finishedAt: new Date(), rejections: rejections.slice(0, 1000) })
   return summary
+}
+
+/** The records of a batch that can be imported; the others are rejected with their reasons. */
+function validRecords(records: unknown[], start: number, run: Run) {
+  const valid: { index: number; record: PrisonerSearchRecord }[] = []
+  records.forEach((raw, offset) => {
+    const index = start + offset + 1
+    const parsed = prisonerSearchRecord.safeParse(raw)
+    const prisonerNumber =
+      typeof (raw as { prisonerNumber?: unknown })?.prisonerNumber === 'string'
+        ? (raw as { prisonerNumber: string }).prisonerNumber
+        : undefined
+    if (!parsed.success) {
+      const reasons = [
+        ...new Set(parsed.error.issues.map(issue => `${issue.path.join('.') || 'record'}: ${issue.message}`)),
+      ]
+      run.summary.rejections.push({ record: index, prisonerNumber, reasons })
+      return
+    }
+    const record = parsed.data
+    const reasons: string[] = []
+    if (record.prisonId !== OUT && record.prisonId !== IN_TRANSFER && !run.establishments.has(record.prisonId)) {
+      reasons.push(`prisonId: ${record.prisonId} is not a known establishment`)
+    }
+    if (record.dateOfBirth > run.today) reasons.push('dateOfBirth: is in the future')
+    if (run.seen.has(record.prisonerNumber)) reasons.push('prisonerNumber: appears more than once in the file')
+    if (reasons.length > 0) {
+      run.summary.rejections.push({ record: index, prisonerNumber: record.prisonerNumber, reasons })
+      return
+    }
+    run.seen.add(record.prisonerNumber)
+    valid.push({ index, record })
+  })
+  return valid
+}
+
+/** What Portcullis already holds of a batch's prisoners, read once for the batch. */
+async function heldPrisoners(trx: Executor, prisonNumbers: string[]) {
+  const existing = await repo.findNominalsByPrisonNumbers(trx, prisonNumbers)
+  const ids = existing.map(row => row.id)
+  const [characteristics, aliases, alerts] = await Promise.all([
+    repo.listProtectedCharacteristics(trx, ids),
+    repo.listAliasesOf(trx, ids),
+    repo.listAlertsWithLatestVersion(trx, ids),
+  ])
+  return { byNumber: new Map(existing.map(row => [row.prisonNumber!, row])), characteristics, aliases, alerts }
+}
+
+/** One batch in one transaction, with one audit event naming the prisoners it created, changed and moved. */
+async function importBatch(
+  trx: Executor,
+  audit: (entry: AuditEntry) => Promise<void>,
+  valid: { index: number; record: PrisonerSearchRecord }[],
+  run: Run,
+) {
+  const changed: Batch = { created: [], updated: [], transferred: [] }
+  const held = await heldPrisoners(
+    trx,
+    valid.map(v => v.record.prisonerNumber),
+  )
+  for (const { index, record } of valid) await importRecord(trx, index, record, held, run, changed)
+  run.summary.created += changed.created.length
+  run.summary.updated += changed.updated.length
+  run.summary.transferred += changed.transferred.length
+  if (changed.created.length + changed.updated.length > 0) {
+    await audit({ action: 'people.imported', subjectType: 'import', subjectId: run.summary.runId, details: changed })
+  }
+}
+
+async function importRecord(
+  trx: Executor,
+  index: number,
+  record: PrisonerSearchRecord,
+  held: Held,
+  run: Run,
+  changed: Batch,
+) {
+  const desired = desiredFields(record)
+  const current = held.byNumber.get(record.prisonerNumber)
+  const establishmentCode =
+    record.prisonId === OUT || record.prisonId === IN_TRANSFER ? (current?.establishmentCode ?? null) : record.prisonId
+  if (!establishmentCode) {
+    run.summary.rejections.push({
+      record: index,
+      prisonerNumber: record.prisonerNumber,
+      reasons: [
+        `prisonId: ${record.prisonId} for a prisoner Portcullis does not yet hold; import them from their prison first`,
+      ],
+    })
+    return
+  }
+  const fileAliases = (record.aliases ?? []).map(a => ({
+    firstName: a.firstName.trim().toUpperCase(),
+    lastName: a.lastName.trim().toUpperCase(),
+    dateOfBirth: a.dateOfBirth ?? null,
+  }))
+  const { now } = run
+  let nominalId: string
+  let changedHere = false
+  if (!current) {
+    nominalId = await repo.insertNominal(trx, {
+      ref: record.prisonerNumber,
+      kind: 'prisoner',
+      establishmentCode,
+      compartment: null,
+      prisonNumber: record.prisonerNumber,
+      staffNumber: null,
+      notes: null,
+      source: 'import',
+      ...desired,
+      createdAt: now,
+      updatedAt: now,
+    })
+    await repo.insertAliases(trx, nominalId, fileAliases)
+    await repo.insertTransfer(trx, {
+      nominalId,
+      fromEstablishment: null,
+      toEstablishment: establishmentCode,
+      occurredAt: now,
+      source: 'import',
+    })
+    changed.created.push(record.prisonerNumber)
+  } else {
+    nominalId = current.id
+    changedHere = await updatePrisoner(trx, current, { desired, establishmentCode, fileAliases }, held, run, changed)
+  }
+  changedHere = (await saveCharacteristics(trx, nominalId, record, held, now)) || changedHere
+  changedHere = (await followNomisFlags(trx, nominalId, record, held, run)) || changedHere
+  if (current) {
+    if (changedHere) changed.updated.push(record.prisonerNumber)
+    else run.summary.unchanged++
+  }
+}
+
+/** A prisoner Portcullis holds: their details, their prison (a move is a transfer) and their aliases. */
+async function updatePrisoner(
+  trx: Executor,
+  current: Held['byNumber'] extends Map<string, infer Row> ? Row : never,
+  file: { desired: Desired; establishmentCode: string; fileAliases: AliasName[] },
+  held: Held,
+  run: Run,
+  changed: Batch,
+) {
+  const { desired, establishmentCode, fileAliases } = file
+  let changedHere = false
+  const differs = (Object.keys(desired) as (keyof Desired)[]).some(key => current[key] !== desired[key])
+  const moved = current.establishmentCode !== establishmentCode
+  if (differs || moved) {
+    await repo.updateNominal(trx, current.id, { ...desired, establishmentCode, updatedAt: run.now })
+    changedHere = true
+  }
+  if (moved) {
+    await repo.insertTransfer(trx, {
+      nominalId: current.id,
+      fromEstablishment: current.establishmentCode,
+      toEstablishment: establishmentCode,
+      occurredAt: run.now,
+      source: 'import',
+    })
+    changed.transferred.push(current.prisonNumber!)
+  }
+  const currentAliases = held.aliases.filter(a => a.nominalId === current.id)
+  if (!sameAliases(currentAliases, fileAliases)) {
+    await repo.replaceAliases(trx, current.id, fileAliases)
+    changedHere = true
+  }
+  return changedHere
+}
+
+/** Protected characteristics as the file gives them; whether they changed. */
+async function saveCharacteristics(
+  trx: Executor,
+  nominalId: string,
+  record: PrisonerSearchRecord,
+  held: Held,
+  now: Date,
+) {
+  const fileCharacteristics = protectedCharacteristicsOf(record)
+  if (!fileCharacteristics) return false
+  const kept = held.characteristics.find(c => c.nominalId === nominalId)
+  const same =
+    kept &&
+    (Object.keys(fileCharacteristics) as (keyof typeof fileCharacteristics)[]).every(
+      k => kept[k] === fileCharacteristics[k],
+    )
+  if (same) return false
+  await repo.saveProtectedCharacteristics(trx, nominalId, fileCharacteristics, kept?.disability ?? null, now)
+  return true
+}
+
+/** Flags that came from NOMIS follow NOMIS: create what is active there, close what no longer is. */
+async function followNomisFlags(trx: Executor, nominalId: string, record: PrisonerSearchRecord, held: Held, run: Run) {
+  const { actor, today, now } = run
+  const activeCodes = new Set(
+    (record.alerts ?? []).filter(a => a.active && !a.expired).map(a => a.alertCode.trim().toUpperCase()),
+  )
+  for (const code of activeCodes) if (!run.alertCodes.has(code)) run.unknownCodes.add(code)
+  const theirs = held.alerts.filter(a => a.nominalId === nominalId)
+  let changedHere = false
+  for (const code of activeCodes) {
+    if (!run.alertCodes.has(code)) continue
+    // Any active flag of the code counts, set by hand or imported: NOMIS never holds two at once.
+    if (theirs.some(a => a.alertCode === code && alertIsActive(a, today))) continue
+    await repo.insertAlert(trx, {
+      nominalId,
+      alertCode: code,
+      source: 'import',
+      description: 'From NOMIS',
+      authorisedBy: 'NOMIS',
+      activeFrom: today,
+      activeTo: null,
+      changedBy: actor.username,
+      now,
+    })
+    changedHere = true
+  }
+  for (const alert of theirs) {
+    if (alert.source === 'import' && alertIsActive(alert, today) && !activeCodes.has(alert.alertCode)) {
+      await repo.closeAlert(trx, alert, actor.username, 'No longer active in NOMIS', today, now)
+      changedHere = true
+    }
+  }
+  return changedHere
 }
 
 function protectedCharacteristicsOf(record: PrisonerSearchRecord) {
@@ -378,21 +386,4 @@ function protectedCharacteristicsOf(record: PrisonerSearchRecord) {
     sexualOrientation: record.sexualOrientation?.trim() || null,
   }
   return Object.values(fields).some(Boolean) ? fields : null
-}
-
-async function finishRun(db: Executor, summary: ImportSummary, finishedAt: Date) {
-  await db
-    .updateTable('peopleImportRun')
-    .set({
-      finishedAt,
-      records: summary.records,
-      created: summary.created,
-      updated: summary.updated,
-      unchanged: summary.unchanged,
-      transferred: summary.transferred,
-      rejected: summary.rejections.length,
-      rejections: JSON.stringify(summary.rejections.slice(0, 1000)),
-    })
-    .where('id', '=', summary.runId)
-    .execute()
 }

@@ -1,7 +1,16 @@
-import { sql } from 'kysely'
+import { type Insertable, sql, type Updateable } from 'kysely'
 import { type CurrentUser, visibleTo } from '../../platform/access/user.ts'
 import type { Executor } from '../../platform/db/database.ts'
+import type { EstablishmentTable } from '../../platform/db/tables.ts'
+import { alertIsActive } from './rules.ts'
 import type { SearchQuery } from './schema.ts'
+import type {
+  PeopleAlertVersionTable,
+  PeopleImportRunTable,
+  PeopleNominalTable,
+  PeopleProtectedCharacteristicsTable,
+  PeopleTransferTable,
+} from './tables.ts'
 
 type Viewer = Pick<CurrentUser, 'establishmentCodes' | 'compartments' | 'roles'>
 
@@ -139,23 +148,29 @@ export function findProtectedCharacteristics(db: Executor, nominalId: string) {
     .executeTakeFirst()
 }
 
+/**
+ * Flags (`a`) joined to their latest version (`v`): the one place that knows a flag's current state is its
+ * highest version. Every read of current flags starts here.
+ */
+export function alertsWithLatestVersion(db: Executor) {
+  return db.selectFrom('peopleAlert as a').innerJoinLateral(
+    eb =>
+      eb
+        .selectFrom('peopleAlertVersion as v')
+        .selectAll('v')
+        .whereRef('v.alertId', '=', 'a.id')
+        .orderBy('v.version', 'desc')
+        .limit(1)
+        .as('v'),
+    join => join.onTrue(),
+  )
+}
+
 /** The current version of each flag on these nominals whose code the viewer's roles may see. */
 export function listCurrentAlerts(db: Executor, viewer: Viewer, nominalIds: readonly string[]) {
   if (nominalIds.length === 0) return Promise.resolve([])
-  return db
-    .selectFrom('peopleAlert as a')
+  return alertsWithLatestVersion(db)
     .innerJoin('peopleAlertCode as c', 'c.code', 'a.alertCode')
-    .innerJoinLateral(
-      eb =>
-        eb
-          .selectFrom('peopleAlertVersion as v')
-          .selectAll('v')
-          .whereRef('v.alertId', '=', 'a.id')
-          .orderBy('v.version', 'desc')
-          .limit(1)
-          .as('v'),
-      join => join.onTrue(),
-    )
     .select([
       'a.id',
       'a.nominalId',
@@ -192,21 +207,9 @@ export function listAlertHistory(db: Executor, alertIds: readonly string[]) {
 }
 
 export function findAlert(db: Executor, alertId: string) {
-  return db
-    .selectFrom('peopleAlert as a')
+  return alertsWithLatestVersion(db)
     .innerJoin('peopleNominal as n', 'n.id', 'a.nominalId')
     .innerJoin('peopleAlertCode as c', 'c.code', 'a.alertCode')
-    .innerJoinLateral(
-      eb =>
-        eb
-          .selectFrom('peopleAlertVersion as v')
-          .selectAll('v')
-          .whereRef('v.alertId', '=', 'a.id')
-          .orderBy('v.version', 'desc')
-          .limit(1)
-          .as('v'),
-      join => join.onTrue(),
-    )
     .select([
       'a.id',
       'a.nominalId',
@@ -262,18 +265,249 @@ export async function nextNominalRef(db: Executor): Promise<string> {
 }
 
 /** Prisoners in custody at a prison with each active, open flag (codes every role may see), today: LSS evidence. */
-export async function flaggedPrisonerCounts(db: Executor, establishmentCode: string) {
-  const { rows } = await sql<{ description: string; n: number }>`
-    select c.description, count(distinct a.nominal_id)::int as n
-    from people_alert a
-    join people_alert_code c on c.code = a.alert_code
-    join people_nominal n on n.id = a.nominal_id
-    join lateral (select * from people_alert_version v where v.alert_id = a.id order by v.version desc limit 1) v on true
-    where n.establishment_code = ${establishmentCode} and n.in_custody and n.compartment is null
-      and c.visible_to_roles is null
-      and v.active_from <= current_date and (v.active_to is null or v.active_to > current_date)
-    group by c.description order by n desc`.execute(db)
-  return rows
+export function flaggedPrisonerCounts(db: Executor, establishmentCode: string) {
+  return alertsWithLatestVersion(db)
+    .innerJoin('peopleAlertCode as c', 'c.code', 'a.alertCode')
+    .innerJoin('peopleNominal as n', 'n.id', 'a.nominalId')
+    .select(['c.description', sql<number>`count(distinct a.nominal_id)::int`.as('n')])
+    .where('n.establishmentCode', '=', establishmentCode)
+    .where('n.inCustody', '=', true)
+    .where('n.compartment', 'is', null)
+    .where('c.visibleToRoles', 'is', null)
+    .where(sql<boolean>`v.active_from <= current_date and (v.active_to is null or v.active_to > current_date)`)
+    .groupBy('c.description')
+    .orderBy(sql`n`, 'desc')
+    .execute()
+}
+
+/** The nominal a flag belongs to, in any scope: the flag pages then read it through the scoped use cases. */
+export async function findAlertNominalRef(db: Executor, alertId: string) {
+  const row = await db
+    .selectFrom('peopleAlert as a')
+    .innerJoin('peopleNominal as n', 'n.id', 'a.nominalId')
+    .select('n.ref')
+    .where('a.id', '=', alertId)
+    .executeTakeFirst()
+  return row?.ref ?? null
+}
+
+/** A flag's versions are its history: a change is a new version, never an update. */
+export function insertAlertVersion(db: Executor, version: Insertable<PeopleAlertVersionTable>) {
+  return db.insertInto('peopleAlertVersion').values(version).execute()
+}
+
+export async function insertAlert(
+  trx: Executor,
+  alert: {
+    nominalId: string
+    alertCode: string
+    source: 'manual' | 'import' | 'ocgm'
+    description: string | null
+    authorisedBy: string | null
+    activeFrom: string
+    activeTo: string | null
+    changedBy: string
+    comment?: string
+    now: Date
+  },
+): Promise<string> {
+  const created = await trx
+    .insertInto('peopleAlert')
+    .values({
+      nominalId: alert.nominalId,
+      alertCode: alert.alertCode,
+      source: alert.source,
+      createdAt: alert.now,
+      createdBy: alert.changedBy,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  await insertAlertVersion(trx, {
+    alertId: created.id,
+    version: 1,
+    change: 'created',
+    description: alert.description,
+    authorisedBy: alert.authorisedBy,
+    activeFrom: alert.activeFrom,
+    activeTo: alert.activeTo,
+    comment: alert.comment ?? null,
+    changedBy: alert.changedBy,
+    changedAt: alert.now,
+  })
+  return created.id
+}
+
+export type AlertVersion = {
+  alertId: string
+  version: number
+  description: string | null
+  authorisedBy: string | null
+  activeFrom: string
+  activeTo: string | null
+}
+
+/** Closes a flag today (or on its first day, if that is later) as a new version; the earlier ones stay. */
+export function closeAlert(trx: Executor, latest: AlertVersion, by: string, comment: string, today: string, now: Date) {
+  return insertAlertVersion(trx, {
+    alertId: latest.alertId,
+    version: latest.version + 1,
+    change: 'closed',
+    description: latest.description,
+    authorisedBy: latest.authorisedBy,
+    activeFrom: latest.activeFrom,
+    activeTo: today < latest.activeFrom ? latest.activeFrom : today,
+    comment,
+    changedBy: by,
+    changedAt: now,
+  })
+}
+
+/** Every flag of one code that is active today, with its latest version and whose it is. */
+export async function activeAlertsWithCode(trx: Executor, alertCode: string, today: string) {
+  const rows = await alertsWithLatestVersion(trx)
+    .innerJoin('peopleNominal as n', 'n.id', 'a.nominalId')
+    .select([
+      'a.id',
+      'a.nominalId',
+      'a.source',
+      'n.ref',
+      'v.alertId',
+      'v.version',
+      'v.activeFrom',
+      'v.activeTo',
+      'v.description',
+      'v.authorisedBy',
+    ])
+    .where('a.alertCode', '=', alertCode)
+    .execute()
+  return rows.filter(row => alertIsActive(row, today))
+}
+
+/** Every flag of these nominals with its latest version, whoever may see its code: for the import's reconciling. */
+export function listAlertsWithLatestVersion(db: Executor, nominalIds: readonly string[]) {
+  if (nominalIds.length === 0) return Promise.resolve([])
+  return alertsWithLatestVersion(db)
+    .select([
+      'a.id',
+      'a.nominalId',
+      'a.alertCode',
+      'a.source',
+      'v.alertId',
+      'v.version',
+      'v.description',
+      'v.authorisedBy',
+      'v.activeFrom',
+      'v.activeTo',
+    ])
+    .where('a.nominalId', 'in', [...nominalIds])
+    .execute()
+}
+
+export async function insertNominal(db: Executor, nominal: Insertable<PeopleNominalTable>) {
+  const created = await db.insertInto('peopleNominal').values(nominal).returning('id').executeTakeFirstOrThrow()
+  return created.id
+}
+
+export function updateNominal(db: Executor, id: string, fields: Updateable<PeopleNominalTable>) {
+  return db.updateTable('peopleNominal').set(fields).where('id', '=', id).execute()
+}
+
+export function findNominalsByPrisonNumbers(db: Executor, prisonNumbers: readonly string[]) {
+  if (prisonNumbers.length === 0) return Promise.resolve([])
+  return db
+    .selectFrom('peopleNominal')
+    .selectAll()
+    .where('prisonNumber', 'in', [...prisonNumbers])
+    .execute()
+}
+
+type AliasName = { firstName: string; lastName: string; dateOfBirth: string | null }
+
+export async function insertAliases(db: Executor, nominalId: string, aliases: readonly AliasName[]) {
+  if (aliases.length)
+    await db
+      .insertInto('peopleAlias')
+      .values(aliases.map(a => ({ ...a, nominalId })))
+      .execute()
+}
+
+export async function replaceAliases(db: Executor, nominalId: string, aliases: readonly AliasName[]) {
+  await db.deleteFrom('peopleAlias').where('nominalId', '=', nominalId).execute()
+  await insertAliases(db, nominalId, aliases)
+}
+
+export function insertTransfer(db: Executor, transfer: Insertable<PeopleTransferTable>) {
+  return db.insertInto('peopleTransfer').values(transfer).execute()
+}
+
+export function listProtectedCharacteristics(db: Executor, nominalIds: readonly string[]) {
+  if (nominalIds.length === 0) return Promise.resolve([])
+  return db
+    .selectFrom('peopleProtectedCharacteristics')
+    .selectAll()
+    .where('nominalId', 'in', [...nominalIds])
+    .execute()
+}
+
+type Characteristics = Pick<
+  PeopleProtectedCharacteristicsTable,
+  'sex' | 'ethnicity' | 'religion' | 'nationality' | 'sexualOrientation'
+>
+
+/** Records what the file says; a disability recorded in Portcullis is kept. */
+export function saveProtectedCharacteristics(
+  db: Executor,
+  nominalId: string,
+  fields: Characteristics,
+  disability: boolean | null,
+  now: Date,
+) {
+  return db
+    .insertInto('peopleProtectedCharacteristics')
+    .values({ nominalId, ...fields, disability, updatedAt: now })
+    .onConflict(oc => oc.column('nominalId').doUpdateSet({ ...fields, updatedAt: now }))
+    .execute()
+}
+
+export function listAliasesOf(db: Executor, nominalIds: readonly string[]) {
+  if (nominalIds.length === 0) return Promise.resolve([])
+  return db
+    .selectFrom('peopleAlias')
+    .selectAll()
+    .where('nominalId', 'in', [...nominalIds])
+    .execute()
+}
+
+export async function startImportRun(db: Executor, run: { fileName: string; startedAt: Date; startedBy: string }) {
+  const created = await db.insertInto('peopleImportRun').values(run).returning('id').executeTakeFirstOrThrow()
+  return created.id
+}
+
+export function finishImportRun(
+  db: Executor,
+  runId: string,
+  counts: Omit<Updateable<PeopleImportRunTable>, 'rejections'> & { rejections: unknown[] },
+) {
+  return db
+    .updateTable('peopleImportRun')
+    .set({ ...counts, rejections: JSON.stringify(counts.rejections) })
+    .where('id', '=', runId)
+    .execute()
+}
+
+export async function activeAlertCodes(db: Executor) {
+  const rows = await db.selectFrom('peopleAlertCode').select('code').where('active', '=', true).execute()
+  return rows.map(row => row.code)
+}
+
+// ---- Establishments (a platform table, whose reference data this module edits) ----
+
+export function findEstablishment(db: Executor, code: string) {
+  return db.selectFrom('establishment').selectAll().where('code', '=', code).executeTakeFirst()
+}
+
+export function updateEstablishment(db: Executor, code: string, fields: Updateable<EstablishmentTable>) {
+  return db.updateTable('establishment').set(fields).where('code', '=', code).execute()
 }
 
 // ---- People's data as other modules read it ----
@@ -317,4 +551,35 @@ export function visibleNominalsSql(viewer: Pick<CurrentUser, 'establishmentCodes
     establishment: 'establishment_code',
     compartment: 'compartment',
   })})`
+}
+
+/** The nominal with this PNC number (normalised), whoever holds them: the OCGM import matches on it. */
+export async function nominalIdByPnc(db: Executor, pncNumber: string) {
+  const row = await db.selectFrom('peopleNominal').select('id').where('pncNumber', '=', pncNumber).executeTakeFirst()
+  return row?.id ?? null
+}
+
+/**
+ * Prisoners in custody at these prisons, each with their group by one protected characteristic ('Not recorded'
+ * when unknown), as a derived table (columns id, group) that an equality dip sample joins and counts.
+ */
+export function prisonersByCharacteristic(
+  db: Executor,
+  establishmentCodes: readonly string[],
+  characteristic: 'ethnicity' | 'religion' | 'nationality' | 'sex' | 'age-band',
+  today: string,
+) {
+  const age = sql`date_part('year', age(${today}::date, n.date_of_birth))`
+  const group =
+    characteristic === 'age-band'
+      ? sql<string>`case when n.date_of_birth is null then 'Not recorded' when ${age} < 25 then '18 to 24'
+          when ${age} < 35 then '25 to 34' when ${age} < 50 then '35 to 49' else '50 and over' end`
+      : sql<string>`coalesce(${sql.ref(`pc.${characteristic}`)}, 'Not recorded')`
+  return db
+    .selectFrom('peopleNominal as n')
+    .leftJoin('peopleProtectedCharacteristics as pc', 'pc.nominalId', 'n.id')
+    .select(['n.id', group.as('group')])
+    .where('n.kind', '=', 'prisoner')
+    .where('n.inCustody', '=', true)
+    .where('n.establishmentCode', '=', sql<string>`any(${[...establishmentCodes]}::text[])`)
 }

@@ -6,16 +6,13 @@ import {
   alertIsActive,
   categoryDescription,
   compartmentForKind,
-  fullName,
   isCategoryA,
   isRestrictedStatus,
   isSecurityCategory,
-  listName,
   normaliseCro,
   normalisePnc,
   normalisePrisonNumber,
   PRISON_NUMBER,
-  titleCase,
 } from './rules.ts'
 
 describe('normalisePnc', () => {
@@ -143,24 +140,5 @@ describe('ageOn', () => {
   it('takes a 29 February birthday on 1 March in other years', () => {
     assert.equal(ageOn('2000-02-29', '2025-02-28'), 24)
     assert.equal(ageOn('2000-02-29', '2025-03-01'), 25)
-  })
-})
-
-describe('names', () => {
-  it('titleCase keeps apostrophes, hyphens and spaces as word starts', () => {
-    assert.equal(titleCase("O'NEILL"), "O'Neill")
-    assert.equal(titleCase('SMITH-JONES'), 'Smith-Jones')
-    assert.equal(titleCase('MARY ANN'), 'Mary Ann')
-    assert.equal(titleCase('hussain'), 'Hussain')
-  })
-
-  it('listName is surname first, title-cased', () => {
-    assert.equal(listName({ firstName: 'MOHAMMED', lastName: 'HUSSAIN' }), 'Hussain, Mohammed')
-    assert.equal(listName({ firstName: 'CIARAN', lastName: "O'NEILL" }), "O'Neill, Ciaran")
-  })
-
-  it('fullName leaves out missing middle names', () => {
-    assert.equal(fullName({ firstName: 'DANIEL', middleNames: null, lastName: 'OKAFOR' }), 'DANIEL OKAFOR')
-    assert.equal(fullName({ firstName: 'LIAM', middleNames: 'JAMES', lastName: 'WARD' }), 'LIAM JAMES WARD')
   })
 })

@@ -1,5 +1,4 @@
 // People: identity and security flag policy as pure functions. No I/O; dates are passed in.
-import { nameCase } from '../../platform/views/text.ts'
 
 export const NOMINAL_KINDS = ['prisoner', 'staff', 'visitor', 'other'] as const
 export type NominalKind = (typeof NOMINAL_KINDS)[number]
@@ -111,18 +110,6 @@ export function alertDatesProblem(period: AlertPeriod): { field: 'activeTo'; mes
 /** Whether this user's roles may see a flag code restricted to named roles (null: visible to all readers). */
 export function alertCodeVisible(visibleToRoles: readonly string[] | null, roles: readonly string[]): boolean {
   return visibleToRoles === null || roles.some(role => visibleToRoles.includes(role))
-}
-
-/** Upper-case NOMIS names as people write them: "O'NEILL" → "O'Neill". */
-export const titleCase = nameCase
-
-export function fullName(person: { firstName: string; middleNames?: string | null; lastName: string }): string {
-  return [person.firstName, person.middleNames, person.lastName].filter(Boolean).join(' ')
-}
-
-/** "HUSSAIN, Mohammed" title-cased as "Hussain, Mohammed": how prison staff read lists of names. */
-export function listName(person: { firstName: string; lastName: string }): string {
-  return `${nameCase(person.lastName)}, ${nameCase(person.firstName)}`
 }
 
 /** Whole years between a date of birth and a day. */

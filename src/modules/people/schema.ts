@@ -1,8 +1,21 @@
 import { z } from 'zod'
+import { londonToday } from '../../platform/deadlines/deadlines.ts'
+import { asList, blank, optional } from '../../platform/http/fields.ts'
+import { SOCU_REGIONS } from '../../platform/reference/establishment-areas.ts'
 import { CELL_LOCATION, NOMINAL_KINDS, normaliseCro, normalisePnc, PRISON_NUMBER } from './rules.ts'
 
-const blank = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value)
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blank, schema.optional())
+/** Today in London: what dates of birth and flag start dates are checked against. */
+export const today = () => londonToday(new Date())
+
+export const refParams = z.object({ ref: z.string().trim().toUpperCase().max(20) })
+export const alertParams = z.object({ id: z.uuid({ error: 'Flag not found' }) })
+export const establishmentParams = z.object({
+  code: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z]{3}$/, 'Establishment not found'),
+})
 
 /** A calendar date 'YYYY-MM-DD' that exists. */
 export const calendarDate = (message: string) => z.iso.date({ error: message })
@@ -132,6 +145,9 @@ export const alertChangeSchema = z.object({
 })
 export type AlertChange = z.output<typeof alertChangeSchema>
 
+/** Closing a flag: the reason, and the end date when it is not today. */
+export const alertCloseSchema = alertChangeSchema.pick({ activeTo: true, comment: true })
+
 // The HMPPS Prisoner Search shape, as much of it as Portcullis holds. Unknown fields are ignored.
 const isoDateOrNull = z.preprocess(value => (value === '' ? null : value), z.iso.date().nullish())
 export const prisonerSearchRecord = z.object({
@@ -173,6 +189,12 @@ export const prisonerSearchRecord = z.object({
 })
 export type PrisonerSearchRecord = z.output<typeof prisonerSearchRecord>
 
+/** The prisoner import through the API: a Prisoner Search page. Each record is checked by the import itself. */
+export const prisonerImportSchema = z.object({
+  fileName: z.string().trim().min(1).max(200).default('api.json'),
+  content: z.array(z.unknown(), { error: 'Send the prisoners as a list in content, as Prisoner Search pages do' }),
+})
+
 export const ESTABLISHMENT_FUNCTIONS = [
   'Reception',
   'Local',
@@ -191,25 +213,11 @@ export const establishmentSchema = z.object({
     .min(1, 'Enter the establishment’s name')
     .max(100, 'Name must be 100 characters or fewer'),
   prisonGroup: optional(z.string().trim().max(100, 'Prison group must be 100 characters or fewer')),
-  socuRegion: optional(
-    z.enum(
-      [
-        'North West / West Midlands',
-        'North East / Yorks and Humber',
-        'East Midlands / Eastern',
-        'South West / Wales',
-        'London / South East',
-      ],
-      { error: 'Select a SOCU region from the list' },
-    ),
-  ),
+  socuRegion: optional(z.enum(SOCU_REGIONS, { error: 'Select a SOCU region from the list' })),
   highSecurity: z.preprocess(value => value === 'true' || value === true, z.boolean()),
   active: z.preprocess(value => value === 'true' || value === true, z.boolean()),
   functions: z
-    .preprocess(
-      value => (value === undefined || value === '' ? [] : Array.isArray(value) ? value : [value]),
-      z.array(z.enum(ESTABLISHMENT_FUNCTIONS, { error: 'Select functions from the list' })),
-    )
+    .preprocess(asList, z.array(z.enum(ESTABLISHMENT_FUNCTIONS, { error: 'Select functions from the list' })))
     .default([]),
 })
 export type EstablishmentInput = z.output<typeof establishmentSchema>

@@ -4,7 +4,7 @@ import { PGlite } from '@electric-sql/pglite'
 import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { createPgConfig } from '@electric-sql/pglite/node-postgres'
-import { CamelCasePlugin, Kysely, PostgresDialect, type Transaction } from 'kysely'
+import { CamelCasePlugin, Kysely, PostgresDialect, sql, type Transaction } from 'kysely'
 import pg from 'pg'
 import type { Database } from './tables.ts'
 
@@ -23,6 +23,13 @@ pg.types.setTypeParser(pg.types.builtins.DATE, value => value)
 // Counts and identities fit in a JavaScript number at any scale this system will see.
 pg.types.setTypeParser(pg.types.builtins.INT8, value => Number(value))
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, value => Number(value))
+
+/** Whether the database answers, and how fast: the health check's one query. Throws when it does not. */
+export async function pingDatabase(db: Db): Promise<number> {
+  const started = performance.now()
+  await sql`select 1`.execute(db)
+  return Math.round(performance.now() - started)
+}
 
 export class DatabaseInUseError extends Error {
   override name = 'DatabaseInUseError'

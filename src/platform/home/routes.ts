@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify'
-import { sql } from 'kysely'
 import { z } from 'zod'
 import { COMPARTMENT_NAMES, ROLE_NAMES, SCOPE_NAMES } from '../access/roles.ts'
-import type { Db } from '../db/database.ts'
+import { type Db, pingDatabase } from '../db/database.ts'
 import type { Deadlines } from '../deadlines/deadlines.ts'
 import type { Api } from '../http/api.ts'
+import { createPages } from '../http/pages.ts'
 import type { Navigation } from '../views/navigation.ts'
 
 const meResponse = z.object({
@@ -31,16 +31,18 @@ export function homeRoutes(deps: {
   deps.navigation.add({ text: 'Home', href: '/', permission: 'home:view', order: 0 })
 
   return async (app: FastifyInstance) => {
-    app.get('/', { config: { permission: 'home:view' } }, async (request, reply) => {
-      const user = request.user!
-      const work = await deadlines.forUser(user, new Date())
-      return reply.view('platform/home/views/home.njk', {
-        work,
-        hasClocks: deadlines.sourceCount > 0,
-        roleNames: user.roles.map(role => ROLE_NAMES[role]),
-        scopeName: SCOPE_NAMES[user.scope],
-        compartmentNames: user.compartments.map(c => COMPARTMENT_NAMES[c]),
-      })
+    const pages = createPages(app, { views: 'platform/home/views' })
+
+    pages.get('/', {
+      permission: 'home:view',
+      handler: async ({ user, render }) =>
+        render('home', {
+          work: await deadlines.forUser(user, new Date()),
+          hasClocks: deadlines.sourceCount > 0,
+          roleNames: user.roles.map(role => ROLE_NAMES[role]),
+          scopeName: SCOPE_NAMES[user.scope],
+          compartmentNames: user.compartments.map(c => COMPARTMENT_NAMES[c]),
+        }),
     })
 
     api.route(app, {
@@ -72,10 +74,9 @@ export function homeRoutes(deps: {
     }))
 
     app.get('/health', { config: { public: true } }, async (request, reply) => {
-      const started = performance.now()
       try {
-        await sql`select 1`.execute(db)
-        return { status: 'UP', components: { database: { status: 'UP', ms: Math.round(performance.now() - started) } } }
+        const ms = await pingDatabase(db)
+        return { status: 'UP', components: { database: { status: 'UP', ms } } }
       } catch (error) {
         request.log.error({ err: error }, 'health check: database down')
         return reply.code(503).send({ status: 'DOWN', components: { database: { status: 'DOWN' } } })

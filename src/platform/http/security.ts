@@ -52,14 +52,38 @@ type SecurityOptions = {
  * CSRF on every unsafe request made with a cookie, and strict security headers.
  */
 export const security = fp(async (app: FastifyInstance, options: SecurityOptions) => {
-  const { db, secret, navigation } = options
-  await app.register(fastifyCookie, { secret })
+  await app.register(fastifyCookie, { secret: options.secret })
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: false, // set below, with a nonce per response
     strictTransportSecurity: options.production ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     crossOriginEmbedderPolicy: false,
   })
+  decorate(app, options)
+  const setPageLocals = pageLocals(options)
 
+  app.addHook('onRequest', async (request, reply) => {
+    request.cspNonce = randomBytes(16).toString('base64')
+    reply.header('content-security-policy', contentSecurityPolicy(request.cspNonce))
+    const config = request.routeOptions.config
+    if (config.public && request.url.startsWith('/assets/')) return
+    await identify(request, options)
+    if (request.is404 || config.public) return
+    return authorise(request, reply, options.db)
+  })
+
+  app.addHook('preHandler', async (request, reply) => {
+    if (UNSAFE_METHODS.has(request.method) && request.user?.via !== 'token') checkCsrf(request, reply, options)
+    if (!request.wantsJson()) setPageLocals(request, reply)
+  })
+
+  app.addHook('onSend', async (request, reply) => {
+    if (!request.url.startsWith('/assets/')) reply.header('cache-control', 'no-store')
+  })
+
+  app.decorate('setPageLocals', setPageLocals)
+})
+
+function decorate(app: FastifyInstance, options: SecurityOptions) {
   app.decorateRequest('user', null)
   app.decorateRequest('sessionId', null)
   app.decorateRequest('sessionExpired', false)
@@ -75,114 +99,103 @@ export const security = fp(async (app: FastifyInstance, options: SecurityOptions
   app.decorateRequest('wantsJson', function (this: FastifyRequest): boolean {
     return this.url.startsWith('/api/') || this.url === '/health' || this.url === '/info'
   })
-
   app.decorateReply('flash', function (this: FastifyReply, message: string) {
     return this.setCookie(FLASH_COOKIE, message.slice(0, 300), cookieOptions(options.production))
   })
+}
 
-  app.addHook('onRequest', async (request, reply) => {
-    request.cspNonce = randomBytes(16).toString('base64')
-    reply.header(
-      'content-security-policy',
-      [
-        "default-src 'self'",
-        `script-src 'self' 'nonce-${request.cspNonce}'`,
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-        "base-uri 'self'",
-        "object-src 'none'",
-      ].join('; '),
+function contentSecurityPolicy(nonce: string) {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}'`,
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'self'",
+    "object-src 'none'",
+  ].join('; ')
+}
+
+/** Deny by default: a route without a permission is refused; a person not signed in is sent to sign in. */
+async function authorise(request: FastifyRequest, reply: FastifyReply, db: Db) {
+  const { permission } = request.routeOptions.config
+  if (!permission) {
+    request.log.error({ url: request.routeOptions.url }, 'route declares no permission; denied')
+    throw new ForbiddenError()
+  }
+  if (!request.user) {
+    if (request.wantsJson()) throw new UnauthenticatedError()
+    const returnTo = request.method === 'GET' ? `?returnTo=${encodeURIComponent(request.url)}` : ''
+    const expired = request.sessionExpired ? `${returnTo ? '&' : '?'}expired=1` : ''
+    return reply.redirect(`/sign-in${returnTo}${expired}`, 303)
+  }
+  if (!request.user.can(permission)) {
+    await recordAudit(db, request.actor(), {
+      action: 'access.denied',
+      subjectType: 'route',
+      subjectId: `${request.method} ${request.routeOptions.url}`,
+      details: { permission },
+    })
+    throw new ForbiddenError()
+  }
+}
+
+/** A bearer token for systems, a session cookie for people; an invalid credential is no credential. */
+async function identify(request: FastifyRequest, { db, sessionIdleMinutes }: SecurityOptions) {
+  const authorization = request.headers.authorization
+  if (authorization?.startsWith('Bearer ')) {
+    const record = await findUserByApiToken(db, authorization.slice(7).trim())
+    if (!record) throw new UnauthenticatedError('The API token is not valid, or has been revoked.')
+    request.user = await loadCurrentUser(db, record, 'token')
+    return
+  }
+  const cookie = request.cookies[SESSION_COOKIE]
+  if (!cookie) return
+  const unsigned = request.unsignCookie(cookie)
+  if (!unsigned.valid || !unsigned.value) return
+  const found = await findSession(db, unsigned.value, sessionIdleMinutes)
+  if (found.state === 'active') {
+    request.sessionId = found.sessionId
+    request.user = await loadCurrentUser(db, found.user, 'session')
+  } else if (found.state === 'expired') {
+    request.sessionExpired = true
+  }
+}
+
+function checkCsrf(request: FastifyRequest, reply: FastifyReply, options: SecurityOptions) {
+  const body = request.body as Record<string, unknown> | undefined
+  // A multipart form's fields arrive as { value } objects.
+  const field = body?._csrf as { value?: unknown } | string | undefined
+  const sent = String(request.headers['x-csrf-token'] ?? (typeof field === 'object' ? field?.value : field) ?? '')
+  if (!safeEqual(sent, csrfToken(request, reply, options))) {
+    throw new ForbiddenError(
+      'This form has expired or did not come from Portcullis. Go back, reload the page and try again.',
     )
-    const config = request.routeOptions.config
-    if (config.public && request.url.startsWith('/assets/')) return
-
-    await identify(request)
-
-    if (request.is404 || config.public) return
-    if (!config.permission) {
-      request.log.error({ url: request.routeOptions.url }, 'route declares no permission; denied')
-      throw new ForbiddenError()
-    }
-    if (!request.user) {
-      if (request.wantsJson()) throw new UnauthenticatedError()
-      const returnTo = request.method === 'GET' ? `?returnTo=${encodeURIComponent(request.url)}` : ''
-      const expired = request.sessionExpired ? `${returnTo ? '&' : '?'}expired=1` : ''
-      return reply.redirect(`/sign-in${returnTo}${expired}`, 303)
-    }
-    if (!request.user.can(config.permission)) {
-      await recordAudit(db, request.actor(), {
-        action: 'access.denied',
-        subjectType: 'route',
-        subjectId: `${request.method} ${request.routeOptions.url}`,
-        details: { permission: config.permission },
-      })
-      throw new ForbiddenError()
-    }
-  })
-
-  app.addHook('preHandler', async (request, reply) => {
-    if (UNSAFE_METHODS.has(request.method) && request.user?.via !== 'token') {
-      const body = request.body as Record<string, unknown> | undefined
-      // A multipart form's fields arrive as { value } objects.
-      const field = body?._csrf as { value?: unknown } | string | undefined
-      const sent = String(request.headers['x-csrf-token'] ?? (typeof field === 'object' ? field?.value : field) ?? '')
-      const expected = csrfToken(request, reply)
-      if (!safeEqual(sent, expected)) {
-        throw new ForbiddenError(
-          'This form has expired or did not come from Portcullis. Go back, reload the page and try again.',
-        )
-      }
-    }
-    if (!request.wantsJson()) setPageLocals(request, reply)
-  })
-
-  app.addHook('onSend', async (request, reply) => {
-    if (!request.url.startsWith('/assets/')) reply.header('cache-control', 'no-store')
-  })
-
-  /** A bearer token for systems, a session cookie for people; an invalid credential is no credential. */
-  async function identify(request: FastifyRequest) {
-    const authorization = request.headers.authorization
-    if (authorization?.startsWith('Bearer ')) {
-      const record = await findUserByApiToken(db, authorization.slice(7).trim())
-      if (!record) throw new UnauthenticatedError('The API token is not valid, or has been revoked.')
-      request.user = await loadCurrentUser(db, record, 'token')
-      return
-    }
-    const cookie = request.cookies[SESSION_COOKIE]
-    if (!cookie) return
-    const unsigned = request.unsignCookie(cookie)
-    if (!unsigned.valid || !unsigned.value) return
-    const found = await findSession(db, unsigned.value, options.sessionIdleMinutes)
-    if (found.state === 'active') {
-      request.sessionId = found.sessionId
-      request.user = await loadCurrentUser(db, found.user, 'session')
-    } else if (found.state === 'expired') {
-      request.sessionExpired = true
-    }
   }
+}
 
-  /** Bound to the session, or before sign-in to an anonymous cookie, so a token cannot be carried to another. */
-  function csrfToken(request: FastifyRequest, reply: FastifyReply): string {
-    if (request.sessionId) return hmac(secret, `session:${request.sessionId}`)
-    let anonymous = request.cookies[ANONYMOUS_COOKIE]
-    const unsigned = anonymous ? request.unsignCookie(anonymous) : null
-    if (unsigned?.valid && unsigned.value) {
-      anonymous = unsigned.value
-    } else {
-      anonymous = randomBytes(18).toString('base64url')
-      reply.setCookie(ANONYMOUS_COOKIE, anonymous, cookieOptions(options.production))
-      // Make it visible to the rest of this request, so the page and its check agree.
-      request.cookies[ANONYMOUS_COOKIE] = reply.signCookie(anonymous)
-    }
-    return hmac(secret, `anonymous:${anonymous}`)
+/** Bound to the session, or before sign-in to an anonymous cookie, so a token cannot be carried to another. */
+function csrfToken(request: FastifyRequest, reply: FastifyReply, { secret, production }: SecurityOptions): string {
+  if (request.sessionId) return hmac(secret, `session:${request.sessionId}`)
+  let anonymous = request.cookies[ANONYMOUS_COOKIE]
+  const unsigned = anonymous ? request.unsignCookie(anonymous) : null
+  if (unsigned?.valid && unsigned.value) {
+    anonymous = unsigned.value
+  } else {
+    anonymous = randomBytes(18).toString('base64url')
+    reply.setCookie(ANONYMOUS_COOKIE, anonymous, cookieOptions(production))
+    // Make it visible to the rest of this request, so the page and its check agree.
+    request.cookies[ANONYMOUS_COOKIE] = reply.signCookie(anonymous)
   }
+  return hmac(secret, `anonymous:${anonymous}`)
+}
 
-  function setPageLocals(request: FastifyRequest, reply: FastifyReply) {
+/** What every page sees: the flash, the user, the navigation, the CSRF token and the CSP nonce. */
+function pageLocals(options: SecurityOptions) {
+  return (request: FastifyRequest, reply: FastifyReply) => {
     let flash: string | undefined
     const flashCookie = request.cookies[FLASH_COOKIE]
     if (flashCookie) {
@@ -194,15 +207,13 @@ export const security = fp(async (app: FastifyInstance, options: SecurityOptions
       flash,
       ...(reply.locals ?? {}),
       user: request.user,
-      navigation: navigation.for(request.user, request.url.split('?')[0]),
-      csrfToken: csrfToken(request, reply),
+      navigation: options.navigation.for(request.user, request.url.split('?')[0]),
+      csrfToken: csrfToken(request, reply, options),
       cspNonce: request.cspNonce,
       currentPath: request.url,
     }
   }
-
-  app.decorate('setPageLocals', setPageLocals)
-})
+}
 
 declare module 'fastify' {
   interface FastifyInstance {

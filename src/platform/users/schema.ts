@@ -1,16 +1,11 @@
 import { z } from 'zod'
 import { COMPARTMENTS, ROLES, SCOPES } from '../access/roles.ts'
 import { PASSWORD_MIN_LENGTH } from '../auth/passwords.ts'
+import { asList, optional } from '../http/fields.ts'
+import { pageQuery } from '../http/forms.ts'
 
-/** A form sends one checkbox as a string and several as an array; the API sends an array. */
-export const list = <T extends z.ZodType>(item: T) =>
-  z.preprocess(value => (value === '' ? [] : Array.isArray(value) ? value : [value]), z.array(item)).default([])
-
-const optionalText = (max: number, message: string) =>
-  z.preprocess(
-    value => (typeof value === 'string' && value.trim() === '' ? undefined : value),
-    z.string().trim().max(max, message).optional(),
-  )
+/** Checkboxes: a form sends one as a string and several as an array; the API sends an array. */
+const list = <T extends z.ZodType>(item: T) => z.preprocess(asList, z.array(item)).default([])
 
 const userFields = {
   displayName: z
@@ -18,20 +13,14 @@ const userFields = {
     .trim()
     .min(1, 'Enter the person’s full name')
     .max(100, 'Full name must be 100 characters or fewer'),
-  email: z.preprocess(
-    value => (typeof value === 'string' && value.trim() === '' ? undefined : value),
-    z.email({ error: 'Enter an email address in the correct format, like name@justice.gov.uk' }).optional(),
-  ),
-  department: optionalText(100, 'Department must be 100 characters or fewer'),
+  email: optional(z.email({ error: 'Enter an email address in the correct format, like name@justice.gov.uk' })),
+  department: optional(z.string().trim().max(100, 'Department must be 100 characters or fewer')),
   establishmentCode: z
     .string({ error: 'Select an establishment' })
     .trim()
     .regex(/^[A-Z]{3}$/, 'Select an establishment'),
   roles: z
-    .preprocess(
-      value => (value === '' ? [] : typeof value === 'string' ? [value] : value),
-      z.array(z.enum(ROLES, { error: 'Select a role from the list' }), { error: 'Select at least one role' }),
-    )
+    .preprocess(asList, z.array(z.enum(ROLES, { error: 'Select a role from the list' })))
     .refine(roles => roles.length > 0, 'Select at least one role'),
   scope: z.enum(SCOPES, { error: 'Select what the user oversees' }),
   compartments: list(z.enum(COMPARTMENTS, { error: 'Select a compartment from the list' })),
@@ -71,7 +60,10 @@ export const createTokenSchema = z.object({
     .max(100, 'Token name must be 100 characters or fewer'),
 })
 
+export const userListQuery = pageQuery.extend({ search: z.string().trim().max(100).optional().catch(undefined) })
+
 export const usernameParams = z.object({ username: z.string().trim().toLowerCase().max(64) })
+export const tokenParams = usernameParams.extend({ tokenId: z.uuid({ error: 'Token not found' }) })
 
 export const userResponse = z.object({
   username: z.string(),
