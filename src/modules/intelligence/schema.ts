@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { asList, optional } from '../../platform/http/fields.ts'
+import { asLines, asList, optional } from '../../platform/http/fields.ts'
 import { prisonNumber } from '../people/schema.ts'
 import { ENTITY_TYPES } from './entities.ts'
 import {
@@ -70,16 +70,7 @@ export const submitFormSchema = z.object({
         .filter(Boolean),
     z.array(z.string()),
   ),
-  names: z.preprocess(
-    value =>
-      typeof value === 'string'
-        ? value
-            .split(/\r?\n/)
-            .map(s => s.trim())
-            .filter(Boolean)
-        : [],
-    z.array(z.string()),
-  ),
+  names: z.preprocess(asLines, z.array(z.string())),
   submissionKey: z.string().trim().min(8).max(100),
 })
 

@@ -317,7 +317,7 @@ async function awaiting(db: Db, user: CurrentUser) {
 }
 
 /** Amendments: propose, decide, revise, withdraw, and the log. */
-export function amendments(db: Db) {
+export function amendmentUseCases(db: Db) {
   return {
     propose: propose.bind(null, db),
     amendment: amendment.bind(null, db),

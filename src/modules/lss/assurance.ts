@@ -108,7 +108,7 @@ async function lastSigned(db: Db, establishmentCode: string) {
 }
 
 /** The annual assurance statement. */
-export function assurance(db: Db) {
+export function assuranceUseCases(db: Db) {
   return {
     statements: statements.bind(null, db),
     prepareStatement: prepareStatement.bind(null, db),

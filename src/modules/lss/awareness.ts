@@ -78,7 +78,7 @@ async function acknowledgements(db: Db, user: CurrentUser, establishmentCode: st
 }
 
 /** Staff awareness of the strategy. */
-export function awareness(db: Db) {
+export function awarenessUseCases(db: Db) {
   return {
     acknowledge: acknowledge.bind(null, db),
     acknowledgements: acknowledgements.bind(null, db),

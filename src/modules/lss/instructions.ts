@@ -113,7 +113,7 @@ function reviewsDue(db: Db, establishmentCode: string, until: string) {
 }
 
 /** The strategy and its local instructions. */
-export function instructions(db: Db) {
+export function instructionUseCases(db: Db) {
   return {
     strategy: strategy.bind(null, db),
     instruction: instruction.bind(null, db),

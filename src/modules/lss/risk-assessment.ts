@@ -217,7 +217,7 @@ async function lastSignificantChange(db: Db, establishmentCode: string) {
 }
 
 /** The risk assessment and significant changes in risk. */
-export function riskAssessment(db: Db, evidenceSources: readonly EvidenceSource[]) {
+export function riskAssessmentUseCases(db: Db, evidenceSources: readonly EvidenceSource[]) {
   return {
     assessments: assessments.bind(null, db),
     assessment: assessment.bind(null, db),

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { asList, optional } from '../../platform/http/fields.ts'
+import { asLines, asList, optional } from '../../platform/http/fields.ts'
 import {
   ADDITIONAL_CHECKS,
   ASSURANCE_LEVELS,
@@ -34,16 +34,7 @@ export const instructionSchema = instructionTextSchema.extend({
   nationalPolicyUrl: optional(z.url({ protocol: /^https?$/, error: 'Enter a full web address starting https://' })),
   reviewDue: optional(z.iso.date({ error: 'Enter a real review date, like 2027-11-23' })),
   supportingTools: z
-    .preprocess(
-      value =>
-        typeof value === 'string'
-          ? value
-              .split(/\r?\n/)
-              .map(line => line.trim())
-              .filter(Boolean)
-          : (value ?? []),
-      z.array(z.union([z.string(), z.object({ title: z.string(), url: z.string() })])),
-    )
+    .preprocess(asLines, z.array(z.union([z.string(), z.object({ title: z.string(), url: z.string() })])))
     .transform((items, ctx) => {
       const tools = items.map(item => (typeof item === 'string' ? parseTool(item) : item))
       tools.forEach((tool, index) => {

@@ -1,11 +1,11 @@
 import type { Db } from '../../platform/db/database.ts'
 import type { EvidenceSource } from '../../platform/evidence/evidence.ts'
-import { amendments } from './amendments.ts'
-import { assurance } from './assurance.ts'
-import { awareness } from './awareness.ts'
-import { instructions } from './instructions.ts'
-import { riskAssessment } from './risk-assessment.ts'
-import { lssSettings } from './settings.ts'
+import { amendmentUseCases } from './amendments.ts'
+import { assuranceUseCases } from './assurance.ts'
+import { awarenessUseCases } from './awareness.ts'
+import { instructionUseCases } from './instructions.ts'
+import { riskAssessmentUseCases } from './risk-assessment.ts'
+import { settingsUseCases } from './settings.ts'
 
 export type { AmendmentInput } from './amendments.ts'
 export type { InstructionInput } from './instructions.ts'
@@ -17,12 +17,12 @@ export type { InstructionInput } from './instructions.ts'
  */
 export function lssService(db: Db, evidenceSources: readonly EvidenceSource[] = []) {
   return {
-    ...instructions(db),
-    ...amendments(db),
-    ...awareness(db),
-    ...riskAssessment(db, evidenceSources),
-    ...assurance(db),
-    ...lssSettings(db),
+    ...instructionUseCases(db),
+    ...amendmentUseCases(db),
+    ...awarenessUseCases(db),
+    ...riskAssessmentUseCases(db, evidenceSources),
+    ...assuranceUseCases(db),
+    ...settingsUseCases(db),
   }
 }
 export type LssService = ReturnType<typeof lssService>

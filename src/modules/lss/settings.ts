@@ -55,7 +55,7 @@ function settings(db: Db, establishmentCode: string) {
 }
 
 /** The LSS owner's settings. */
-export function lssSettings(db: Db) {
+export function settingsUseCases(db: Db) {
   return {
     setPgdRequired: setPgdRequired.bind(null, db),
     editors: editors.bind(null, db),

@@ -225,7 +225,7 @@ async function markTriggerSeen(
   })
 }
 
-export function caseManagement(db: Db) {
+export function caseManagementUseCases(db: Db) {
   return {
     review: review.bind(null, db),
     addAction: addAction.bind(null, db),

@@ -159,7 +159,7 @@ async function decide(
   })
 }
 
-export function cohortSelection(db: Db) {
+export function cohortUseCases(db: Db) {
   return {
     nominate: nominate.bind(null, db),
     meetings: meetings.bind(null, db),

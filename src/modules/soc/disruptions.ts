@@ -91,7 +91,7 @@ async function moderate(
   })
 }
 
-export function disruptionRecords(db: Db) {
+export function disruptionUseCases(db: Db) {
   return {
     disrupt: disrupt.bind(null, db),
     disruptions: disruptions.bind(null, db),

@@ -73,7 +73,7 @@ function dipSamples(db: Db) {
   return repository.listDipSamples(db)
 }
 
-export function equalityDipSamples(db: Db) {
+export function equalityUseCases(db: Db) {
   return {
     dipSample: dipSample.bind(null, db),
     saveDipSample: saveDipSample.bind(null, db),

@@ -127,7 +127,7 @@ async function briefing(db: Db, user: CurrentUser, establishmentCode: string) {
   return { establishment, band1, triggers, disruptions }
 }
 
-export function nominalReads(db: Db) {
+export function nominalUseCases(db: Db) {
   return {
     profileSummary: profileSummary.bind(null, db),
     list: list.bind(null, db),
@@ -136,4 +136,4 @@ export function nominalReads(db: Db) {
     briefing: briefing.bind(null, db),
   }
 }
-export type NominalReads = ReturnType<typeof nominalReads>
+export type NominalUseCases = ReturnType<typeof nominalUseCases>

@@ -271,7 +271,7 @@ async function groups(db: Db, user: CurrentUser) {
   return active.map(group => ({ ...group, members: members.filter(m => m.groupId === group.id) }))
 }
 
-export function ocgmMapping(db: Db) {
+export function ocgmUseCases(db: Db) {
   return {
     importOcgm: importOcgm.bind(null, db),
     unmatchedMembers: unmatchedMembers.bind(null, db),

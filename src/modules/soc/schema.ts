@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { asList, optional } from '../../platform/http/fields.ts'
+import { asLines, asList, optional } from '../../platform/http/fields.ts'
 import { prisonNumber } from '../people/schema.ts'
 import {
   BANDING_CRITERIA,
@@ -38,16 +38,7 @@ export const nominationSchema = z.object({
 export const meetingSchema = z.object({
   kind: z.enum(['cohort-selection', 'case-management', 'band-2-review'], { error: 'Select the kind of meeting' }),
   heldOn: day('meeting date'),
-  attendees: z.preprocess(
-    value =>
-      typeof value === 'string'
-        ? value
-            .split(/\r?\n/)
-            .map(s => s.trim())
-            .filter(Boolean)
-        : value,
-    z.array(z.string().max(200)).min(2, 'Enter at least two attendees, one per line'),
-  ),
+  attendees: z.preprocess(asLines, z.array(z.string().max(200)).min(2, 'Enter at least two attendees, one per line')),
   notes: optional(z.string().trim().max(10_000)),
   establishmentCode: optional(
     z

@@ -1,11 +1,11 @@
 import type { Db } from '../../platform/db/database.ts'
-import { caseManagement } from './case-management.ts'
-import { cohortSelection } from './cohort.ts'
-import { disruptionRecords } from './disruptions.ts'
-import { equalityDipSamples } from './equality.ts'
-import { nominalReads } from './nominals.ts'
-import { ocgmMapping } from './ocgm.ts'
-import { assuranceVisits } from './visits.ts'
+import { caseManagementUseCases } from './case-management.ts'
+import { cohortUseCases } from './cohort.ts'
+import { disruptionUseCases } from './disruptions.ts'
+import { equalityUseCases } from './equality.ts'
+import { nominalUseCases } from './nominals.ts'
+import { ocgmUseCases } from './ocgm.ts'
+import { visitUseCases } from './visits.ts'
 
 /**
  * Use cases of SOC offender management, one file per use case: reading nominals, cohort selection, case
@@ -15,13 +15,13 @@ import { assuranceVisits } from './visits.ts'
  */
 export function socService(db: Db) {
   return {
-    ...nominalReads(db),
-    ...cohortSelection(db),
-    ...caseManagement(db),
-    ...disruptionRecords(db),
-    ...ocgmMapping(db),
-    ...equalityDipSamples(db),
-    ...assuranceVisits(db),
+    ...nominalUseCases(db),
+    ...cohortUseCases(db),
+    ...caseManagementUseCases(db),
+    ...disruptionUseCases(db),
+    ...ocgmUseCases(db),
+    ...equalityUseCases(db),
+    ...visitUseCases(db),
   }
 }
 export type SocService = ReturnType<typeof socService>

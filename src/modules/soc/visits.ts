@@ -27,6 +27,6 @@ function visits(db: Db, user: CurrentUser) {
   return repository.listVisits(db, user)
 }
 
-export function assuranceVisits(db: Db) {
+export function visitUseCases(db: Db) {
   return { recordVisit: recordVisit.bind(null, db), visits: visits.bind(null, db) }
 }

@@ -1,5 +1,5 @@
 import type { UserRecord } from '../access/user.ts'
-import { type Actor, recordAudit } from '../audit/audit.ts'
+import { type Actor, auditedTransaction } from '../audit/audit.ts'
 import type { Db, Executor } from '../db/database.ts'
 import { verifyPassword } from './passwords.ts'
 import { newSecret, sha256 } from './tokens.ts'
@@ -58,24 +58,24 @@ export async function signInWithPassword(
   const passwordOk = await verifyPassword(user?.passwordHash ?? null, attempt.password)
   const succeeded = !locked && passwordOk && user?.active === true && user.passwordHash !== null
 
-  return db.transaction().execute(async trx => {
+  const actor: Actor = {
+    userId: user?.id ?? null,
+    username: username.slice(0, 100) || '(blank)',
+    establishmentCode: user?.establishmentCode ?? null,
+    correlationId: attempt.correlationId,
+  }
+  return auditedTransaction(db, actor, now, async (trx, audit) => {
     await trx
       .insertInto('signInAttempt')
       .values({ username: username.slice(0, 100), ip: attempt.ip, succeeded, at: now })
       .execute()
-    const actor: Actor = {
-      userId: user?.id ?? null,
-      username: username.slice(0, 100) || '(blank)',
-      establishmentCode: user?.establishmentCode ?? null,
-      correlationId: attempt.correlationId,
-    }
     if (!succeeded || !user) {
-      await recordAudit(
-        trx,
-        actor,
-        { action: 'sign-in.failed', subjectType: 'user', subjectId: username, details: { locked, ip: attempt.ip } },
-        now,
-      )
+      await audit({
+        action: 'sign-in.failed',
+        subjectType: 'user',
+        subjectId: username,
+        details: { locked, ip: attempt.ip },
+      })
       return { outcome: locked ? 'locked' : 'invalid' } as const
     }
     const token = await startSession(
@@ -83,12 +83,7 @@ export async function signInWithPassword(
       { userId: user.id, method: 'password', ip: attempt.ip, userAgent: attempt.userAgent },
       now,
     )
-    await recordAudit(
-      trx,
-      actor,
-      { action: 'sign-in', subjectType: 'user', subjectId: user.username, details: { ip: attempt.ip } },
-      now,
-    )
+    await audit({ action: 'sign-in', subjectType: 'user', subjectId: user.username, details: { ip: attempt.ip } })
     const { passwordHash: _hash, active: _active, ...record } = user
     return { outcome: 'signed-in', token, user: record } as const
   })
@@ -177,14 +172,14 @@ export async function endSession(
 
 /** Sign-out: ends the session and records it. */
 export async function signOut(db: Db, sessionId: string, actor: Actor, now = new Date()): Promise<void> {
-  await db.transaction().execute(async trx => {
+  await auditedTransaction(db, actor, now, async (trx, audit) => {
     await trx
       .updateTable('userSession')
       .set({ endedAt: now, endReason: 'signed-out' })
       .where('id', '=', sessionId)
       .where('endedAt', 'is', null)
       .execute()
-    await recordAudit(trx, actor, { action: 'sign-out', subjectType: 'user', subjectId: actor.username }, now)
+    await audit({ action: 'sign-out', subjectType: 'user', subjectId: actor.username })
   })
 }
 

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { Permission } from '../access/roles.ts'
 import type { CurrentUser } from '../access/user.ts'
-import { parseInput } from './errors.ts'
+import { parseInput, UnauthenticatedError } from './errors.ts'
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
@@ -67,12 +67,14 @@ export function createApi() {
         const params = spec.params ? parseInput(spec.params, request.params) : {}
         const query = spec.query ? parseInput(spec.query, request.query) : {}
         const body = spec.body ? parseInput(spec.body, request.body) : undefined
+        const user = request.user
+        if (!user) throw new UnauthenticatedError()
         // Set first, so a handler may answer otherwise (200 for a repeated submission, say).
         reply.code(status)
         return spec.handler({
           request,
           reply,
-          user: request.user!,
+          user,
           params: params as z.output<P>,
           query: query as z.output<Q>,
           body: body as z.output<B>,

@@ -12,3 +12,12 @@ export const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blank, 
 /** Checkboxes: none ticked sends nothing, one ticked sends a string, several send a list. */
 export const asList = (value: unknown) =>
   value === undefined || value === '' ? [] : Array.isArray(value) ? value : [value]
+
+/** A box of one item per line (attendees, names, links): blank lines dropped; a list from the API passes as it is. */
+export const asLines = (value: unknown) =>
+  typeof value === 'string'
+    ? value
+        .split(/\r?\n/)
+        .map(line => line.trim())
+        .filter(Boolean)
+    : (value ?? [])
