@@ -7,7 +7,8 @@ import { intelligenceEvidence } from './modules/intelligence/evidence.ts'
 import { registerIntelligencePanel } from './modules/intelligence/panel.ts'
 import { intelligenceRoutes } from './modules/intelligence/routes.ts'
 import { intelligenceService } from './modules/intelligence/service.ts'
-import { lssDeadlines } from './modules/lss/deadlines.ts'
+import { reportsSentWork, triageWork } from './modules/intelligence/work.ts'
+import { lssDeadlines, lssDecisionWork } from './modules/lss/deadlines.ts'
 import { lssRoutes } from './modules/lss/routes.ts'
 import { lssService } from './modules/lss/service.ts'
 import { flagEvidence } from './modules/people/evidence.ts'
@@ -21,11 +22,14 @@ import { auditRoutes } from './platform/audit/routes.ts'
 import { authRoutes } from './platform/auth/routes.ts'
 import type { Db } from './platform/db/database.ts'
 import { createDeadlines } from './platform/deadlines/deadlines.ts'
+import { createWork } from './platform/deadlines/work.ts'
 import { homeRoutes } from './platform/home/routes.ts'
 import { createApi } from './platform/http/api.ts'
 import { errorHandling } from './platform/http/error-handling.ts'
 import { security } from './platform/http/security.ts'
+import { RequestLog } from './platform/logging.ts'
 import { createProfilePanels } from './platform/profile/panels.ts'
+import { establishmentNames } from './platform/reference/establishments.ts'
 import { userRoutes } from './platform/users/routes.ts'
 import { usersService } from './platform/users/service.ts'
 import { createNavigation } from './platform/views/navigation.ts'
@@ -44,6 +48,8 @@ export type AppOptions = {
 export async function buildApp({ config, db, logger, plugins = [] }: AppOptions) {
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
+    // One line per request, when answered, carrying the correlation id (src/platform/logging.ts).
+    logController: new RequestLog(),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.production,
     genReqId: request => {
@@ -73,7 +79,9 @@ export async function buildApp({ config, db, logger, plugins = [] }: AppOptions)
   })
 
   const navigation = createNavigation()
-  const deadlines = createDeadlines()
+  const establishmentNamesOf = (codes: readonly string[]) => establishmentNames(db, codes)
+  const deadlines = createDeadlines(establishmentNamesOf)
+  const work = createWork(establishmentNamesOf)
   const api = createApi()
   const users = usersService(db)
   const profilePanels = createProfilePanels()
@@ -104,7 +112,7 @@ export async function buildApp({ config, db, logger, plugins = [] }: AppOptions)
     authRoutes({ db, policy: config.signIn, production: config.production, idleMinutes: config.sessionIdleMinutes }),
   )
   await app.register(
-    homeRoutes({ db, deadlines, api, navigation, version: config.version, gitCommit: config.gitCommit }),
+    homeRoutes({ db, deadlines, work, api, navigation, version: config.version, gitCommit: config.gitCommit }),
   )
   await app.register(userRoutes({ users, api, navigation }))
   await app.register(auditRoutes({ db, api, navigation }))
@@ -113,8 +121,11 @@ export async function buildApp({ config, db, logger, plugins = [] }: AppOptions)
   await app.register(peopleRoutes({ people, api, navigation, panels: profilePanels }))
   await app.register(intelligenceRoutes({ intelligence, people, api, navigation }))
   registerIntelligencePanel(profilePanels, intelligence)
+  work.register(triageWork(intelligence))
+  work.register(reportsSentWork(intelligence))
   await app.register(lssRoutes({ lss, api, navigation }))
   deadlines.register(lssDeadlines(lss))
+  work.register(lssDecisionWork(lss))
   await app.register(socRoutes({ soc, api, navigation }))
   registerSocPanel(profilePanels, soc)
   deadlines.register(socDeadlines(soc))

@@ -20,7 +20,8 @@ async function main() {
   const where = database.kind === 'pglite' ? `embedded PostgreSQL in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)'
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : config.port
-  // One write, so whoever reads the output sees the address and the accounts together.
+  // Printed once the address answers, after the demo data; the log is written synchronously (platform/logging.ts),
+  // so no start-up line comes after this. One write, so the address and the accounts are read together.
   const lines = [`\nPortcullis is running at http://localhost:${port} on ${where}.`]
   if (!config.production) {
     lines.push(`Demo accounts${seeded ? ' (just created)' : ''}: ${DEMO_USERS.map(u => u.username).join(', ')}`)

@@ -115,14 +115,14 @@ const commands: Record<string, Command> = {
       return 2
     }
     const started = Date.now()
-    const imported = progress('imported records:')
+    const checked = progress('records processed:')
     const summary = await importPrisoners(
       database.db,
       CLI_ACTOR,
       { fileName: path.basename(file), records: parsed.records },
-      { onProgress: imported.update },
+      { onProgress: checked.update },
     )
-    imported.stop()
+    checked.stop()
     for (const rejection of summary.rejections) {
       console.log(
         `record ${rejection.record}${rejection.prisonerNumber ? ` (${rejection.prisonerNumber})` : ''} rejected: ${rejection.reasons.join('; ')}`,
@@ -131,8 +131,9 @@ const commands: Record<string, Command> = {
     if (summary.unknownAlertCodes.length)
       console.log(`flag codes not held, ignored: ${summary.unknownAlertCodes.join(', ')}`)
     console.log(
-      `${summary.records} records: ${summary.created} created, ${summary.updated} updated (${summary.transferred} moved), ` +
-        `${summary.unchanged} unchanged, ${summary.rejected} rejected in ${((Date.now() - started) / 1000).toFixed(1)}s`,
+      `imported ${summary.imported} of ${summary.records} records${summary.rejected ? `; ${summary.rejected} rejected` : ''} ` +
+        `(${summary.created} created, ${summary.updated} updated of which ${summary.transferred} moved, ` +
+        `${summary.unchanged} unchanged) in ${((Date.now() - started) / 1000).toFixed(1)}s`,
     )
     return 0
   },

@@ -1,5 +1,5 @@
-import { sql } from 'kysely'
-import { extractEntities, luhnValid } from '../modules/intelligence/entities.ts'
+import { type SqlBool, sql } from 'kysely'
+import { extractEntities } from '../modules/intelligence/entities.ts'
 import {
   compartmentsFor,
   type Grading,
@@ -11,22 +11,23 @@ import {
 } from '../modules/intelligence/rules.ts'
 import { type Actor, recordAudit } from '../platform/audit/audit.ts'
 import type { Db, Executor } from '../platform/db/database.ts'
-import { nameCase } from '../platform/views/text.ts'
-import { type Random, randomFrom } from './random.ts'
+import {
+  castFor,
+  circlesOf,
+  STAFF_CORRUPTION,
+  type SyntheticPrisoner,
+  somewhere,
+  TEMPLATES,
+  whoWasTold,
+} from './intelligence-text.ts'
+import { randomFrom } from './random.ts'
+
+export type { SyntheticPrisoner }
 
 // Synthetic intelligence reports: realistic text naming real (demo) prisoners, with phone numbers, IMEIs,
 // vehicle registrations and e-mail addresses in it, assessed, graded, linked and disseminated the way a security
 // department would. Rows are built with the module's own rules (references, compartments, entity extraction) and
 // written in bulk, so they are the rows the application itself would write.
-
-export type SyntheticPrisoner = {
-  id: string
-  prisonNumber: string
-  firstName: string
-  lastName: string
-  establishmentCode: string
-  cellLocation: string | null
-}
 
 export type ReportDraft = {
   establishmentCode: string
@@ -44,146 +45,12 @@ export type ReportDraft = {
   disseminateTo: { recipientType: RecipientType; recipientName: string; purpose: string } | null
 }
 
-const WINGS = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H']
-const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday']
 const FORCES = [
   'West Yorkshire Police PIO',
   'Humberside Police FIB',
   'Metropolitan Police prison intelligence unit',
   'South Yorkshire Police PIO',
 ]
-const NICKNAMES = ['Big Man', 'Tiny', 'Scouse', 'the Cousin', 'Junior', 'Smithy']
-
-function ukMobile(random: Random) {
-  // Ofcom's drama range: numbers that reach nobody.
-  return `07700 900${String(random.int(0, 999)).padStart(3, '0')}`
-}
-
-function imei(random: Random) {
-  for (;;) {
-    const body = `35${String(random.int(0, 9_999_999)).padStart(7, '0')}${String(random.int(0, 99_999)).padStart(5, '0')}`
-    for (let check = 0; check <= 9; check++) if (luhnValid(`${body}${check}`)) return `${body}${check}`
-  }
-}
-
-function vehicle(random: Random) {
-  const letters = 'ABCDEFGHJKLMNOPRSTUVWXY'
-  const l = () => letters[random.int(0, letters.length - 1)]
-  return `${l()}${l()}${random.pick(['15', '16', '17', '18', '19', '20', '21', '66', '67', '68', '69', '70', '71'])} ${l()}${l()}${l()}`
-}
-
-const who = (p: SyntheticPrisoner) => `${nameCase(p.firstName)} ${nameCase(p.lastName)} (${p.prisonNumber})`
-
-type Template = {
-  threatAreas: ThreatArea[]
-  sourceType: SourceType
-  write(random: Random, a: SyntheticPrisoner, b: SyntheticPrisoner): { text: string; sanitised: string }
-}
-
-const TEMPLATES: readonly Template[] = [
-  {
-    threatAreas: ['conveyance'],
-    sourceType: 'overheard',
-    write: (r, a) => {
-      const phone = ukMobile(r)
-      const day = r.pick(DAYS)
-      return {
-        text: `${who(a)} was overheard on the ${r.pick(WINGS)} wing landing telling another prisoner that a parcel would come over the wall on ${day} night. He said the drop was arranged through ${phone}.`,
-        sanitised: `A prisoner is believed to be arranging a throw-over of illicit items on ${day} night.`,
-      }
-    },
-  },
-  {
-    threatAreas: ['illicit-communications'],
-    sourceType: 'found-item',
-    write: (r, a) => ({
-      text: `A handset with IMEI ${imei(r)} was recovered from cell ${a.cellLocation ?? 'B-2-014'} during a routine search. ${who(a)} denied it was his. The handset had a SIM with ${ukMobile(r)} saved as "${r.pick(NICKNAMES)}".`,
-      sanitised: 'A mobile phone was recovered during a routine cell search.',
-    }),
-  },
-  {
-    threatAreas: ['conveyance', 'illicit-economy'],
-    sourceType: 'phone-monitoring',
-    write: (r, a) => {
-      const vrm = vehicle(r)
-      return {
-        text: `Phone monitoring: ${who(a)} spoke to a female on ${ukMobile(r)} about "the usual" coming in on his next visit. She is believed to drive a silver hatchback, registration ${vrm}.`,
-        sanitised: 'A prisoner is believed to be arranging for illicit items to be brought in through visits.',
-      }
-    },
-  },
-  {
-    threatAreas: ['violence-disorder', 'illicit-economy'],
-    sourceType: 'told-by-prisoner',
-    write: (r, a, b) => ({
-      text: `${who(a)} is owed a drug debt by ${who(b)}. Threats were made on the exercise yard and ${nameCase(b.lastName)} has asked to move wings. Staff on ${r.pick(WINGS)} wing report rising tension.`,
-      sanitised: 'Tension between two prisoners over a debt; a risk of violence on the exercise yard.',
-    }),
-  },
-  {
-    threatAreas: ['illicit-economy'],
-    sourceType: 'own-observation',
-    write: (r, a) => ({
-      text: `${who(a)} has large amounts of vapes and canteen in his cell at ${a.cellLocation ?? 'C-3-021'} and is believed to be lending at double-bubble on ${r.pick(WINGS)} wing.`,
-      sanitised: 'A prisoner is believed to be running an illicit lending operation.',
-    }),
-  },
-  {
-    threatAreas: ['escape-abscond', 'illicit-communications'],
-    sourceType: 'phone-monitoring',
-    write: (_r, a) => ({
-      text: `${who(a)} has not used the PIN phone for three weeks after months of daily calls. Earlier intelligence linked him to an illicit mobile phone. The sudden silence should be read with his escape risk in mind.`,
-      sanitised: 'A prisoner previously linked to an illicit phone has stopped using the PIN phone.',
-    }),
-  },
-  {
-    threatAreas: ['conveyance'],
-    sourceType: 'own-observation',
-    write: (r, a) => {
-      const vrm = vehicle(r)
-      return {
-        text: `A visitor arriving in ${vrm} was seen passing a small package to ${who(a)} at table ${r.int(1, 30)} in the visits hall. The package was swallowed before staff could intervene.`,
-        sanitised: 'A visitor is suspected of passing an item to a prisoner during a social visit.',
-      }
-    },
-  },
-  {
-    threatAreas: ['conveyance', 'safety'],
-    sourceType: 'mail-monitoring',
-    write: (_r, a) => ({
-      text: `Mail monitoring: a letter addressed to ${who(a)} tested positive for a synthetic cannabinoid. The envelope bore a solicitor's franking that the firm does not recognise.`,
-      sanitised: 'Mail addressed to a prisoner was found to be impregnated with a psychoactive substance.',
-    }),
-  },
-  {
-    threatAreas: ['soc', 'illicit-communications'],
-    sourceType: 'other-agency',
-    write: (r, a, b) => {
-      const email = `${r.pick(['kingpin', 'blue', 'northside', 'money'])}${r.int(10, 99)}@example.com`
-      return {
-        text: `Police report that ${who(a)} continues to direct supply in the community through ${who(b)}'s associates, using ${email} and ${ukMobile(r)}.`,
-        sanitised: 'Law enforcement report that a prisoner continues to direct organised crime in the community.',
-      }
-    },
-  },
-  {
-    threatAreas: ['extremism'],
-    sourceType: 'own-observation',
-    write: (r, a) => ({
-      text: `${who(a)} was seen handing out printed material to younger prisoners in the ${r.pick(['library', 'gym', 'servery queue'])} and pressuring them to attend private gatherings.`,
-      sanitised: 'A prisoner may be seeking to influence others towards extremist views.',
-    }),
-  },
-]
-
-const STAFF_CORRUPTION: Template = {
-  threatAreas: ['staff-corruption', 'conveyance'],
-  sourceType: 'told-by-prisoner',
-  write: (r, a) => ({
-    text: `${who(a)} claims an officer on ${r.pick(WINGS)} wing brings in phones for £500 each and is paid into an account linked to ${ukMobile(r)}.`,
-    sanitised: 'Allegation of staff involvement in conveyance.',
-  }),
-}
 
 /** Deterministic report drafts: older ones assessed and often shared, recent ones waiting in the queue. */
 export function syntheticReports(
@@ -192,19 +59,15 @@ export function syntheticReports(
   context: { prisoners: readonly SyntheticPrisoner[]; from: Date; to: Date },
 ): ReportDraft[] {
   const random = randomFrom(seed)
-  const byEstablishment = new Map<string, SyntheticPrisoner[]>()
-  for (const p of context.prisoners)
-    byEstablishment.set(p.establishmentCode, [...(byEstablishment.get(p.establishmentCode) ?? []), p])
+  const circles = circlesOf(random, context.prisoners)
   const span = context.to.getTime() - context.from.getTime()
   const drafts: ReportDraft[] = []
   for (let i = 0; i < count; i++) {
-    const a = random.pick(context.prisoners)
-    const local = byEstablishment.get(a.establishmentCode) ?? context.prisoners
-    let b = random.pick(local)
-    if (b.id === a.id) b = local[(local.indexOf(a) + 1) % local.length]
+    const cast = castFor(random, circles, random.pick(context.prisoners))
     const template = random.chance(0.015) ? STAFF_CORRUPTION : random.pick(TEMPLATES)
     const sourceType = random.chance(0.03) ? 'chis' : template.sourceType
-    const written = template.write(random, a, b)
+    const written = template.write(random, cast)
+    const { a } = cast
     const submittedAt = new Date(context.from.getTime() + Math.floor(span * random.next() ** 0.7))
     const occurredAt = new Date(submittedAt.getTime() - random.int(10, 72 * 60) * 60_000)
     const ageDays = (context.to.getTime() - submittedAt.getTime()) / 86_400_000
@@ -226,22 +89,22 @@ export function syntheticReports(
         }
       : null
     if (grading?.handling === 'C') grading.conditions = 'Police intelligence purposes only; not for evidential use'
-    const mentionsB = written.text.includes(b.prisonNumber)
+    const named = [cast.b, cast.c].filter(p => p.id !== a.id && written.text.includes(p.prisonNumber))
     drafts.push({
       establishmentCode: a.establishmentCode,
       submittedAt,
       occurredAt,
-      location: `${random.pick(WINGS)} wing`,
+      location: somewhere(random),
       sourceType,
       threatAreas: template.threatAreas,
       urgent: random.chance(0.06),
-      text: written.text,
+      text: random.chance(0.7) ? `${written.text} ${whoWasTold(random)}` : written.text,
       sanitisedText: assessed ? written.sanitised : null,
       status,
       grading,
       subjects: [
         { nominalId: a.id, role: 'subject' },
-        ...(mentionsB ? [{ nominalId: b.id, role: 'associate' as const }] : []),
+        ...named.map(p => ({ nominalId: p.id, role: 'associate' as const })),
       ],
       disseminateTo:
         status === 'disseminated'
@@ -476,7 +339,11 @@ async function insertDisseminations(trx: Executor, reports: Batch, idOf: Ids) {
   }
 }
 
-/** Demo: a few thousand reports over the last two years about the demo prisoners. */
+/**
+ * Demo: a few thousand reports over the last two years about the demo prisoners, each credited to a member of staff
+ * who reports at the prison it came from (a reporter reports where they work). Reports at a prison with no such
+ * account are not made.
+ */
 export async function seedDemoIntelligence(db: Db, actor: Actor, count = 3000, now = new Date()) {
   const prisoners = await db
     .selectFrom('peopleNominal')
@@ -484,17 +351,27 @@ export async function seedDemoIntelligence(db: Db, actor: Actor, count = 3000, n
     .where('kind', '=', 'prisoner')
     .orderBy('prisonNumber')
     .execute()
-  const reporter = await db
+  const reporters = await db
     .selectFrom('appUser')
-    .select(['id', 'username'])
-    .where('username', '=', 'reporter')
-    .executeTakeFirst()
-  if (!reporter || prisoners.length < 2) return 0
+    .select(['id', 'username', 'establishmentCode'])
+    .where(sql<SqlBool>`'reporter' = any(roles)`)
+    .orderBy('username')
+    .execute()
+  // The `reporter` account first where it works, then the first reporter of each other prison.
+  const reporterAt = new Map<string, Reporter>()
+  for (const r of reporters.toSorted((x, y) => Number(y.username === 'reporter') - Number(x.username === 'reporter')))
+    if (!reporterAt.has(r.establishmentCode)) reporterAt.set(r.establishmentCode, { id: r.id, username: r.username })
+  if (reporterAt.size === 0 || prisoners.length < 2) return 0
   const drafts = syntheticReports(7, count, {
     prisoners: prisoners.map(p => ({ ...p, prisonNumber: p.prisonNumber! })),
     from: new Date(now.getTime() - 730 * 86_400_000),
     to: now,
   })
-  await insertReports(db, drafts, reporter, actor)
-  return drafts.length
+  let made = 0
+  for (const [establishmentCode, reporter] of reporterAt) {
+    const theirs = drafts.filter(draft => draft.establishmentCode === establishmentCode)
+    await insertReports(db, theirs, reporter, actor)
+    made += theirs.length
+  }
+  return made
 }

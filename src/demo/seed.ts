@@ -1,5 +1,6 @@
 import { lssService } from '../modules/lss/service.ts'
 import { socService } from '../modules/soc/service.ts'
+import { DEFAULT_SCOPE } from '../platform/access/roles.ts'
 import { auditedTransaction, SYSTEM_ACTOR } from '../platform/audit/audit.ts'
 import { hashPassword } from '../platform/auth/passwords.ts'
 import type { Db } from '../platform/db/database.ts'
@@ -7,7 +8,7 @@ import { seedDemoIntelligence } from './intelligence.ts'
 import { seedDemoLss } from './lss.ts'
 import { seedDemoPeople } from './people.ts'
 import { seedDemoSoc } from './soc.ts'
-import { DEMO_USERS, FIRST_ESTABLISHMENT } from './users.ts'
+import { DEMO_COLLEAGUES, DEMO_USERS, FIRST_ESTABLISHMENT } from './users.ts'
 
 /**
  * Creates the demo data: the demo accounts, then each module's demo records. Each step runs only while its own
@@ -24,6 +25,9 @@ export async function seedDemo(
   if (!(await db.selectFrom('appUser').select('id').limit(1).executeTakeFirst())) {
     await createDemoUsers(db, options.password)
     log(`created ${DEMO_USERS.length} demo accounts at ${FIRST_ESTABLISHMENT}`)
+    log(
+      `created ${DEMO_COLLEAGUES.length} more demo accounts: ${DEMO_COLLEAGUES.map(c => `${c.username} (${c.role} at ${c.establishmentCode})`).join(', ')}`,
+    )
     created = true
   }
   if (options.people !== false && !(await db.selectFrom('peopleNominal').select('id').limit(1).executeTakeFirst())) {
@@ -62,8 +66,8 @@ async function createDemoUsers(db: Db, password: string) {
   await auditedTransaction(db, SYSTEM_ACTOR, now, async (trx, audit) => {
     await trx
       .insertInto('appUser')
-      .values(
-        DEMO_USERS.map(user => ({
+      .values([
+        ...DEMO_USERS.map(user => ({
           username: user.username,
           displayName: user.displayName,
           email: `${user.username}@portcullis.example`,
@@ -78,12 +82,24 @@ async function createDemoUsers(db: Db, password: string) {
           createdAt: now,
           updatedAt: now,
         })),
-      )
+        ...DEMO_COLLEAGUES.map(({ role, compartments, ...colleague }) => ({
+          ...colleague,
+          email: `${colleague.username}@portcullis.example`,
+          roles: [role],
+          scope: DEFAULT_SCOPE[role],
+          compartments,
+          passwordHash,
+          externalIssuer: null,
+          externalSubject: null,
+          createdAt: now,
+          updatedAt: now,
+        })),
+      ])
       .execute()
     await audit({
       action: 'demo.seeded',
       subjectType: 'system',
-      details: { users: DEMO_USERS.map(user => user.username) },
+      details: { users: [...DEMO_USERS, ...DEMO_COLLEAGUES].map(user => user.username) },
     })
   })
 }

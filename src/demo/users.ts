@@ -43,3 +43,45 @@ export const DEMO_USERS: readonly DemoUser[] = [
   person('auditor', 'Aisha Ahmed', 'Assurance'),
   person('admin', 'Alex Admin', 'Digital'),
 ]
+
+type DemoColleague = {
+  username: string
+  displayName: string
+  department: string
+  establishmentCode: (typeof DEMO_ESTABLISHMENTS)[number]
+  role: Role
+  compartments: Compartment[]
+}
+
+const reporterAt = (
+  username: string,
+  displayName: string,
+  establishmentCode: DemoColleague['establishmentCode'],
+): DemoColleague => ({
+  username,
+  displayName,
+  department: 'Residential',
+  establishmentCode,
+  role: 'reporter',
+  compartments: [],
+})
+
+/**
+ * Colleagues beyond one account per role. Members of staff at the other demo prisons report what they see where they
+ * work: the demo reports at each of those prisons are theirs, as the reports at the first establishment are the
+ * `reporter` account's. An analyst cleared for counter-terrorism triages the extremism reports that the
+ * counter-terrorism compartment keeps from every other demo account.
+ */
+export const DEMO_COLLEAGUES: readonly DemoColleague[] = [
+  reporterAt('reporter-lei', 'Lewis Brennan', 'LEI'),
+  reporterAt('reporter-fni', 'Fiona Marsh', 'FNI'),
+  reporterAt('reporter-wwi', 'Winston Adebayo', 'WWI'),
+  {
+    username: 'ct-analyst',
+    displayName: 'Connor Tate',
+    department: 'Security',
+    establishmentCode: FIRST_ESTABLISHMENT,
+    role: 'analyst',
+    compartments: ['counter-terrorism'],
+  },
+]

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test'
+import { insertReports, syntheticReports } from '../../src/demo/intelligence.ts'
+import { SYSTEM_ACTOR } from '../../src/platform/audit/audit.ts'
 import {
   assertNoAxeViolations,
   openBrowser,
@@ -20,6 +22,8 @@ let server: TestServer
 let browser: TestBrowser
 let pageErrors: string[]
 let ref = ''
+// The report made with JavaScript turned off, restricted to a compartment afterwards.
+let plainRef = ''
 
 const REPORT_TEXT =
   'Mohammed Hussain in cell B-2-014 keeps a phone, 07700 900123, in his kettle.\n' +
@@ -80,13 +84,16 @@ describe('intelligence, from report to dissemination', () => {
       await signIn(page, server.baseUrl, 'reporter')
       await visit(page, server.baseUrl, '/intelligence/report')
       await check('submit')
+      // Issue 12.7: the GOV.UK pattern chooses no answer for the reporter.
+      assert.equal(await page.locator('input[name=urgent]:checked').count(), 0, '"Is it urgent?" starts unanswered')
 
       await press('submit-report')
       assert.deepEqual(await errorLinks(), [
         'Enter what you know',
         'Enter when it happened',
         'Select how you know this',
-        'Select at least one threat area',
+        'Select what the intelligence is about',
+        'Select yes if it is urgent',
       ])
       await check('submit-errors')
       await page.getByRole('link', { name: 'Enter when it happened' }).click()
@@ -247,7 +254,7 @@ describe('intelligence, from report to dissemination', () => {
     await check('settings-with-list')
 
     await visit(page, server.baseUrl, `/intelligence/reports/${ref}/readers`)
-    assert.match(await textOf('[data-qa=readers]'), /analyst/)
+    assert.match(await textOf('[data-qa=readers]'), /Adam Analyst/)
     await check('readers')
   })
 
@@ -262,8 +269,136 @@ describe('intelligence, from report to dissemination', () => {
       await page.getByLabel('Time it happened (approximately)').fill('10:00')
       await page.getByLabel('I saw or heard it myself').check()
       await page.getByLabel('Conveyance').check()
+      await page.getByRole('group', { name: 'Is it urgent?' }).getByLabel('No').check()
       await page.locator('[data-qa=submit-report]').click()
       await page.locator('[data-qa=report-ref]').waitFor()
+      plainRef = ((await page.locator('[data-qa=report-ref]').textContent()) ?? '').trim()
+    } finally {
+      await noScript.close()
+    }
+  })
+
+  // DESIGN "Who uses it": "Need-to-know compartments (staff corruption, covert human intelligence sources,
+  // counter-terrorism) cut across roles: without the compartment a record does not exist for that user".
+  it('an analyst restricts a report to the counter-terrorism compartment at triage', async () => {
+    const { page } = browser
+    assert.match(plainRef, /^IR-MDI-\d{4}-\d{6}$/)
+    await signIn(page, server.baseUrl, 'analyst')
+    await visit(page, server.baseUrl, `/intelligence/reports/${plainRef}`)
+    await press('restrict-report')
+    assert.deepEqual(await errorLinks(), ['Select who needs to know', 'Enter why only they need to know'])
+    await page.getByRole('link', { name: 'Select who needs to know' }).click()
+    await page.locator('#compartment:focus').waitFor()
+    await check('restrict-errors')
+
+    await page.getByRole('group', { name: 'Who needs to know?' }).getByLabel('Counter-terrorism').check()
+    await page.getByLabel('Why only they need to know').fill('Talk of extremist material: for the CT lead')
+    await press('restrict-report')
+    assert.equal(new URL(page.url()).pathname, '/intelligence/queue', 'the analyst no longer holds it')
+    assert.match(await textOf('.govuk-notification-banner'), /seen only by the counter-terrorism compartment/)
+    assert.equal(await page.locator('[data-qa=queue]').getByText(plainRef).count(), 0, 'nor is it in the queue')
+    await check('restricted')
+  })
+})
+
+describe('the network of a busy person (issue 12)', () => {
+  let busiest = ''
+
+  before(async () => {
+    // Forty prisoners at Moorland and four hundred reports about them, all assessed weeks ago: a real network.
+    const first = ['JOHN', 'LEE', 'CONNOR', 'RYAN', 'DARREN', 'KYLE', 'JAMAL', 'TOMASZ', 'OWEN', 'SEAN']
+    const last = ['SMITH', 'WALKER', 'PATEL', 'MURPHY', 'NOWAK', 'HUGHES', 'BARKER', 'REID']
+    const people = Array.from({ length: 40 }, (_, i) => ({
+      prisonerNumber: `N${String(5000 + i)}NW`,
+      firstName: first[i % first.length],
+      lastName: last[Math.floor(i / first.length) % last.length],
+      cellLocation: `C-${(i % 4) + 1}-0${String(10 + i)}`,
+    }))
+    await importTestPrisoners(server.db, people.map(prisonerRecord), 'network-test.json')
+    const prisoners = await server.db
+      .selectFrom('peopleNominal')
+      .select(['id', 'prisonNumber', 'firstName', 'lastName', 'establishmentCode', 'cellLocation'])
+      .where('prisonNumber', 'like', 'N5%NW')
+      .execute()
+    const now = Date.now()
+    const drafts = syntheticReports(12, 400, {
+      prisoners: prisoners.map(p => ({ ...p, prisonNumber: p.prisonNumber ?? '' })),
+      from: new Date(now - 400 * 86_400_000),
+      to: new Date(now - 30 * 86_400_000),
+    }).filter(draft => !draft.threatAreas.includes('staff-corruption'))
+    const reporter = await server.db
+      .selectFrom('appUser')
+      .select(['id', 'username'])
+      .where('username', '=', 'reporter')
+      .executeTakeFirstOrThrow()
+    await insertReports(server.db, drafts, reporter, SYSTEM_ACTOR)
+    const counts = Map.groupBy(
+      drafts.flatMap(d => d.subjects.map(s => s.nominalId)),
+      id => id,
+    )
+    const top = [...counts].sort((a, b) => b[1].length - a[1].length)[0][0]
+    busiest = prisoners.find(p => p.id === top)?.prisonNumber ?? ''
+  })
+
+  it('draws one node per person, with labels to read, filling its box, and pages the table', async () => {
+    const { page } = browser
+    await signIn(page, server.baseUrl, 'analyst')
+    await visit(page, server.baseUrl, `/intelligence/network/${busiest}`)
+    await page.locator('[data-qa=network-chart][data-drawn=true]').waitFor()
+    const chart = await page.evaluate(() => {
+      type Box = { x1: number; y1: number; x2: number; y2: number; w: number; h: number }
+      type Cy = {
+        zoom(): number
+        elements(): { renderedBoundingBox(options: object): Box }
+        nodes(selector: string): { map(f: (node: { style(name: string): string }) => number): number[] }
+      }
+      const container = document.getElementById('network-chart') as HTMLElement & { _cyreg: { cy: Cy } }
+      const { cy } = container._cyreg
+      const box = cy.elements().renderedBoundingBox({ includeLabels: false })
+      const labels = cy.nodes('.depth-0, .depth-1').map(n => Number.parseFloat(n.style('font-size')) * cy.zoom())
+      return { width: container.clientWidth, height: container.clientHeight, box, labels }
+    })
+    assert.ok(Math.min(...chart.labels) >= 12, `labels ${Math.min(...chart.labels)} px high on screen`)
+    assert.ok(
+      chart.box.w >= chart.width * 0.6 || chart.box.h >= chart.height * 0.6,
+      `the graph fills its box: ${Math.round(chart.box.w)}×${Math.round(chart.box.h)} in ${chart.width}×${chart.height}`,
+    )
+    assert.ok(chart.box.x1 >= 0 && chart.box.y1 >= 0 && chart.box.x2 <= chart.width && chart.box.y2 <= chart.height)
+
+    const graph = JSON.parse((await page.locator('#network-data').textContent()) ?? '{}') as {
+      nodes: { kind: string; label: string; detail: string }[]
+    }
+    const numbers = new Set(graph.nodes.filter(n => n.kind === 'nominal').map(n => n.detail))
+    assert.ok(numbers.size > 3, 'other people in the network')
+    assert.deepEqual(
+      graph.nodes.filter(n => n.kind === 'entity' && numbers.has(n.label)).map(n => n.label),
+      [],
+      'nobody appears again as their own prison number',
+    )
+    assert.doesNotMatch(await textOf('[data-qa=network-depth-1]'), new RegExp(busiest))
+
+    const height = await page.evaluate(() => document.documentElement.scrollHeight)
+    assert.ok(height < 3000, `the page is ${height} px tall`)
+    await check('network-busy')
+
+    await page.locator('.govuk-pagination__next a').click()
+    await page.waitForURL(url => url.searchParams.get('page') === '2')
+    assert.ok((await page.locator('[data-qa=network-depth-2] tbody tr').count()) > 0)
+    await check('network-busy-page-2')
+  })
+
+  it('is a paged table without JavaScript', async () => {
+    const noScript = await openBrowser({ javaScriptEnabled: false })
+    try {
+      const { page } = noScript
+      await signIn(page, server.baseUrl, 'analyst')
+      await visit(page, server.baseUrl, `/intelligence/network/${busiest}`)
+      assert.equal(await page.locator('[data-qa=network-chart]').isVisible(), false)
+      assert.ok((await page.locator('[data-qa=network-depth-1] tbody tr').count()) > 0)
+      await screenshot(page, 'intelligence-network-busy-no-js')
+      await page.locator('.govuk-pagination__next a').click()
+      await page.waitForURL(url => url.searchParams.get('page') === '2')
+      assert.ok((await page.locator('tbody tr').count()) > 0)
     } finally {
       await noScript.close()
     }

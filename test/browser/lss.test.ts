@@ -157,9 +157,14 @@ describe('the Local Security Strategy', () => {
     await press(page, 'record-decision')
     assert.equal(await flash(page), 'Success Amendment approved and the new version published')
     assert.equal(await text(page, 'amendment-status'), 'Approved and published')
-    assert.match(await text(page, 'route'), /Governor: Approved by governor/)
+    assert.match(await text(page, 'route'), /Governor: Approved by Gareth Gordon/)
     assert.match(await text(page, 'decisions'), /Agreed: review in six months/)
     assert.equal(await page.locator('[data-qa=decision-form]').count(), 0)
+    assert.doesNotMatch(
+      (await page.locator('main').textContent()) ?? '',
+      /[0-9a-f]{12}/,
+      'no fingerprint of the text is shown',
+    )
     await check(page, 'amendment (approved)')
   })
 
@@ -215,16 +220,22 @@ describe('the Local Security Strategy', () => {
       amendmentRef,
       'MDI',
       'Searching visitors at the gate',
-      'head-of-security',
+      'Moorland',
+      'Hannah Hughes',
       'Search one visitor in three instead of one in five',
       'Finds at visits have doubled since the spring',
-      'Neither',
       'Governor',
       'Approved and published',
-      'governor approve by governor',
     ]) {
       assert.ok(log.includes(expected), `the log shows ${expected}`)
     }
+    // Decisions in words with the person's name; nothing said of a change that concerns neither special group.
+    assert.match(await text(page, 'log-decisions'), /^Approved by Gareth Gordon, Governor, \d{1,2} \w+ \d{4}$/)
+    assert.doesNotMatch(log, /Neither|head-of-security/)
+    const overflow = await page
+      .locator('[data-qa=log]')
+      .evaluate(table => table.scrollWidth - (table.parentElement?.clientWidth ?? 0))
+    assert.ok(overflow <= 0, `the log fits the page (${overflow}px too wide)`)
     await check(page, 'amendment log')
 
     await page.getByLabel('Status').selectOption('rejected')
@@ -342,8 +353,16 @@ describe('the Local Security Strategy', () => {
     await check(page, 'assessment (completed)')
   })
 
-  it('the Governor prepares the assurance statement and signs it, then the PGD signs', async () => {
-    const page = await open('/lss/assurance', { as: 'governor' })
+  // LSS PF 4.19: "The PGD must satisfy themselves on the level of assurance they wish to apply to the LSS ... The level
+  // of assurance must be stated on the reverse of the assurance statement." 4.20: "PGDs may also specify additional
+  // levels of assurance checks". The Governor signs what the PGD prepared.
+  it('the PGD prepares the assurance statement, the Governor signs it, then the PGD signs', async () => {
+    let page = await open('/lss/assurance', { as: 'governor' })
+    assert.equal(await page.locator('[data-qa=prepare-form]').count(), 0, 'the Governor does not set the level')
+    assert.match(await text(page, 'pgd-prepares'), /The Prison Group Director prepares this year’s statement/)
+    await check(page, 'assurance (Governor)')
+
+    page = await open('/lss/assurance', { as: 'pgd' })
     await check(page, 'assurance')
     await press(page, 'prepare-statement')
     assert.deepEqual(await errorLinks(page), ['Select the level of assurance'])
@@ -359,16 +378,17 @@ describe('the Local Security Strategy', () => {
     assert.match(await text(page, 'statement-hash'), /^[0-9a-f]{64}$/)
     await check(page, 'statement (unsigned)')
 
+    page = await open(statementPath, { as: 'governor' })
     await page.getByLabel('Governor', { exact: true }).check()
     await press(page, 'sign-statement')
     assert.equal(await flash(page), 'Success Statement signed')
-    assert.match(await text(page, 'signatures'), /Governor Signed by governor/)
+    assert.match(await text(page, 'signatures'), /Governor Signed by Gareth Gordon/)
     assert.equal(await page.getByLabel('Governor', { exact: true }).count(), 0, 'each role signs once')
 
     await open(statementPath, { as: 'pgd' })
     await page.getByLabel('Prison Group Director').check()
     await press(page, 'sign-statement')
-    assert.match(await text(page, 'signatures'), /Prison Group Director Signed by pgd/)
+    assert.match(await text(page, 'signatures'), /Prison Group Director Signed by Priya Desai/)
     assert.equal(await page.locator('[data-qa=sign-form]').count(), 0)
     await check(page, 'statement (signed)')
   })
@@ -385,7 +405,7 @@ describe('the Local Security Strategy', () => {
     await page.getByLabel('Nominate an editor: username (LSS PF 4.2)').fill('analyst')
     await press(page, 'nominate-editor')
     assert.equal(await flash(page), 'Success analyst can now edit the LSS')
-    assert.match(await text(page, 'editors'), /analyst head-of-security/)
+    assert.match(await text(page, 'editors'), /Adam Analyst Hannah Hughes/)
 
     await page.locator('[data-qa=pgd-form]').getByLabel('Yes').check()
     await press(page, 'save-pgd-required')

@@ -157,6 +157,13 @@ describe('people journeys', () => {
   it('an admin edits an establishment and imports a Prisoner Search file, rejecting one that is not JSON', async () => {
     const page = await open('/admin/establishments', { as: 'admin' })
     assert.equal(await heading(page), 'Establishments')
+    // Issue 12.15: the list is paged and filtered; Moorland is found by its group and a word of its name.
+    await page.getByLabel('Prison group').selectOption('Yorkshire')
+    await page.getByLabel('Name or code').fill('moor')
+    await submit(page, '[data-qa=filter]')
+    assert.equal((await page.locator('[data-qa=establishment-count]').textContent())?.trim(), '1 establishment matches')
+    await screenshot(page, 'establishments-filtered')
+    await assertNoAxeViolations(page, '/admin/establishments filtered')
     const moorland = page.getByRole('link', { name: 'Moorland (HMP & YOI)' })
     await Promise.all([page.waitForURL(url => url.pathname === '/admin/establishments/MDI/edit'), moorland.click()])
     assert.equal(await heading(page), 'Change establishment')
@@ -179,6 +186,7 @@ describe('people journeys', () => {
     )
     await submit(page, '[data-qa=import]')
     assert.equal(await heading(page), 'Import finished')
+    assert.equal(await page.locator('[data-qa=import-outcome]').textContent(), 'Imported 1 of 2 records; 1 rejected')
     const summary = (await page.locator('[data-qa=import-summary]').textContent())?.replace(/\s+/g, ' ') ?? ''
     assert.match(summary, /Records in the file 2/)
     assert.match(summary, /Created 1/)
@@ -260,7 +268,7 @@ describe('people accessibility (axe, WCAG 2.2 AA)', () => {
   })
 
   it('the establishments and the form to change one', async () => {
-    await check('/admin/establishments', { as: 'admin' })
+    await check('/admin/establishments', { as: 'admin', screenshot: 'establishments' })
     await check('/admin/establishments/MDI/edit')
   })
 

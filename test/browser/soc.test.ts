@@ -253,7 +253,7 @@ describe('serious and organised crime', () => {
     await page.getByLabel('Details').fill('Moved into a shared cell with G4821KT on B wing.')
     await press(page, 'record-trigger')
     assert.equal(await flash(page), 'Success Trigger point recorded and flagged to SOCU')
-    assert.match(await text(page, 'triggers'), /Cell sharing Moved into a shared cell .* analyst Not yet seen/)
+    assert.match(await text(page, 'triggers'), /Cell sharing Moved into a shared cell .* Adam Analyst Not yet seen/)
     await check(page, 'nominal as analyst (no plan details)')
 
     // C3333CC is not in the cohort (and not in the analyst's prison): the error page says why, naming no one.
@@ -267,7 +267,7 @@ describe('serious and organised crime', () => {
 
   it('SOCU sees the trigger point in the work list and marks it seen', async () => {
     const page = await open('/soc', { as: 'socu' })
-    assert.match(await text(page, 'work-list'), /Hussain, Mohammed A1234BC Band 1 Cell sharing .* analyst/)
+    assert.match(await text(page, 'work-list'), /Hussain, Mohammed A1234BC Band 1 Cell sharing .* Adam Analyst/)
     assert.match(await text(page, 'cohort'), /2 people in the cohort .* Hussain, Mohammed A1234BC Band 1 Moorland/)
     await check(page, 'cohort with the work list', 'soc-cohort')
 
@@ -349,7 +349,7 @@ describe('serious and organised crime', () => {
     assert.equal(await flash(page), 'Success Member matched and the OCG nominal flag reconciled')
     assert.equal(await text(page, 'unmatched-empty'), 'Every member of the mapping is matched.')
     assert.match(await text(page, 'groups'), /O'Neill, James G4821KT \(Associate\)/)
-    assert.match(await text(page, 'imports'), /ocgm-mapping\.csv socu 4 2 1 1 2 0/)
+    assert.match(await text(page, 'imports'), /ocgm-mapping\.csv Sam Okafor 4 2 1 1 2 0/)
   })
 
   it('SOCU takes an equality dip sample by ethnicity for Moorland and records it', async () => {
@@ -368,7 +368,7 @@ describe('serious and organised crime', () => {
     await page.getByLabel('Corrective action (optional)').fill('None needed: numbers too small to show a difference.')
     await press(page, 'record-sample')
     assert.equal(await flash(page), 'Success Dip sample recorded')
-    assert.match(await text(page, 'samples'), /MDI Ethnicity socu None None needed: numbers too small/)
+    assert.match(await text(page, 'samples'), /MDI Ethnicity Sam Okafor None None needed: numbers too small/)
     await check(page, 'dip samples with a recorded sample')
   })
 
@@ -388,7 +388,7 @@ describe('serious and organised crime', () => {
     await page.getByLabel('Findings').fill('Band 1 briefings held monthly.\nTrigger points flagged within a day.')
     await press(page, 'record-visit')
     assert.equal(await flash(page), 'Success Assurance visit recorded')
-    assert.match(await text(page, 'visits'), /MDI .* socu Band 1 briefings held monthly\./)
+    assert.match(await text(page, 'visits'), /MDI .* Sam Okafor Band 1 briefings held monthly\./)
     await check(page, 'visits')
   })
 

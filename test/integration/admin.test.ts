@@ -296,3 +296,48 @@ describe('user administration through the API', () => {
     assert.equal((await analyst.get('/api/v1/users/reporter/tokens')).statusCode, 403)
   })
 })
+
+describe('the establishments list (issue 12.15)', () => {
+  const names = (html: string) =>
+    [...html.matchAll(/href="\/admin\/establishments\/([A-Z]{3})\/edit">/g)].map(match => match[1])
+
+  it('shows one page of 25 at a time, in name order, with every prison’s group and region', async () => {
+    const admin = await t.signIn('admin')
+    const first = await admin.get('/admin/establishments')
+    assert.equal(first.statusCode, 200)
+    const total = (await t.db.selectFrom('establishment').select('code').execute()).length
+    assert.match(first.body, new RegExp(`${total} establishments`))
+    assert.equal(names(first.body).length, 25)
+    assert.match(first.body, /href="\/admin\/establishments\?page=2"/)
+    assert.doesNotMatch(first.body, /Not set/, 'every prison in the reference data has a group and a region')
+    assert.doesNotMatch(first.body, />Estate</, 'no mostly empty estate column')
+    const last = await admin.get(`/admin/establishments?page=${Math.ceil(total / 25)}`)
+    assert.equal(names(last.body).length, total % 25 || 25)
+  })
+
+  it('filters by name or code, prison group, SOCU region and estate, keeping the filter on every page', async () => {
+    const admin = await t.signIn('admin')
+    assert.deepEqual(names((await admin.get('/admin/establishments?q=moor')).body), ['DAI', 'MDI', 'WRI'])
+    assert.deepEqual(names((await admin.get('/admin/establishments?q=wwi')).body), ['WWI'])
+    const yorkshire = await admin.get('/admin/establishments?group=Yorkshire')
+    assert.ok(names(yorkshire.body).includes('MDI') && names(yorkshire.body).includes('LEI'))
+    assert.ok(!names(yorkshire.body).includes('WWI'))
+    assert.match(yorkshire.body, /<option value="Yorkshire" selected>Yorkshire<\/option>/)
+    const high = await admin.get('/admin/establishments?estate=high-security')
+    assert.deepEqual(names(high.body).sort(), ['BAI', 'FKI', 'FNI', 'LLI', 'MRI', 'WDI', 'WHI', 'WRI'])
+    const highNorth = await admin.get(
+      `/admin/establishments?estate=high-security&region=${encodeURIComponent('North East / Yorks and Humber')}`,
+    )
+    assert.deepEqual(names(highNorth.body).sort(), ['FKI', 'FNI', 'WDI'])
+    const women = names((await admin.get('/admin/establishments?estate=women')).body)
+    assert.ok(women.includes('NHI') && !women.includes('MDI'))
+    const london = await admin.get(`/admin/establishments?region=${encodeURIComponent('London / South East')}`)
+    assert.match(london.body, /href="\/admin\/establishments\?region=London\+%2F\+South\+East&amp;page=2"/)
+    const none = await admin.get('/admin/establishments?q=atlantis')
+    assert.match(none.body, /No establishment matches/)
+    assert.match(none.body, /href="\/admin\/establishments" data-qa="clear-filter"/)
+    const nonsense = await admin.get('/admin/establishments?region=Mars&estate=moon&page=x')
+    assert.equal(nonsense.statusCode, 200, 'a choice not on the list is no choice')
+    assert.equal(names(nonsense.body).length, 25)
+  })
+})

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { type ChildProcess, spawn } from 'node:child_process'
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -160,6 +160,22 @@ describe('the portcullis command on the embedded database', () => {
     assert.match(result.stdout.trim(), /^pcl_[A-Za-z0-9_-]{20,}$/)
   })
 
+  it('import prisoners counts what it accepted and names what it rejected', { timeout: 60_000 }, async () => {
+    const file = path.join(ROOT, 'test', 'fixtures', 'prisoner-search-current.json')
+    const result = await cli(['import', 'prisoners', file])
+    assert.equal(result.code, 0, result.stderr)
+    assert.match(
+      result.stdout,
+      /^record 4 \(G2750TB\) rejected: prisonId: OUT for a prisoner Portcullis does not yet hold/m,
+    )
+    assert.match(result.stdout, /^flag codes not held, ignored: HA, MFL$/m)
+    assert.match(
+      result.stdout,
+      /^imported 3 of 4 records; 1 rejected \(3 created, 0 updated of which 0 moved, 0 unchanged\) in \d+\.\ds$/m,
+    )
+    assert.match(result.stderr, /^records processed: 4 of 4$/m, 'progress says what it went through, not "imported"')
+  })
+
   it('verify-audit proves the chain unbroken', { timeout: 60_000 }, async () => {
     const result = await cli(['verify-audit'])
     assert.equal(result.code, 0, result.stderr)
@@ -220,6 +236,24 @@ describe('the portcullis command on the embedded database', () => {
     } finally {
       await database.close()
     }
+  })
+
+  it("npx portcullis on the machine's own older Node warns of nothing", { timeout: 60_000 }, async t => {
+    const machineNode = ['/usr/local/bin/node', '/usr/bin/node'].find(
+      node => existsSync(node) && Number(spawnSync(node, ['-p', 'process.versions.node.split(".")[0]']).stdout) < 24,
+    )
+    const npx = machineNode && path.join(path.dirname(machineNode), 'npx')
+    if (!machineNode || !npx || !existsSync(npx)) {
+      t.skip('no Node older than 24 with npx on this machine')
+      return
+    }
+    // A newcomer's shell: the machine's Node first, not the project's, and none of npm's own variables.
+    const env = Object.fromEntries(Object.entries(cliEnv()).filter(([name]) => !/^npm_/i.test(name)))
+    env.PATH = `${path.dirname(machineNode)}:/usr/bin:/bin`
+    const result = spawnSync(npx, ['portcullis', '--help'], { cwd: ROOT, env, encoding: 'utf8' })
+    assert.equal(result.status, 0, result.stderr)
+    assert.match(result.stdout, /Usage: portcullis <command>/)
+    assert.equal(result.stderr, '', 'no EBADENGINE or other warning')
   })
 
   it('verify-audit exits 1 naming the event that was altered', { timeout: 60_000 }, async () => {

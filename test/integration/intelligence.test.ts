@@ -172,6 +172,9 @@ describe('submitting', () => {
     assert.match(response.body, /Enter when it happened/)
     assert.match(response.body, /Select how you know this/)
     assert.match(response.body, /href="#occurredDate"/)
+    // Issue 12.7: "Is it urgent?" has no answer chosen for the reporter, so leaving it is named as its own error.
+    assert.match(response.body, /Select yes if it is urgent/)
+    assert.match(response.body, /href="#urgent"/)
   })
 })
 
@@ -302,7 +305,7 @@ describe('triage, grading and sanitisation', () => {
     const head = await t.signIn('head-of-security')
     const readers = await head.get(`/intelligence/reports/${ref}/readers`)
     assert.equal(readers.statusCode, 200)
-    assert.match(readers.body, /analyst/)
+    assert.match(readers.body, /Adam Analyst/)
     assert.equal((await (await t.signIn('analyst')).get(`/intelligence/reports/${ref}/readers`)).statusCode, 403)
   })
 })
@@ -383,6 +386,8 @@ describe('dissemination', () => {
     assert.equal((await as.analyst.get(`/api/v1/intelligence-reports/${ref}`)).json().status, 'disseminated')
   })
 
+  // Handling code 5 on intelligence from inside HMPPS (a member of staff overheard it): the head of security may
+  // still override with reasons.
   it('blocks handling code 5 unless the head of security overrides with reasons', async () => {
     const ref = await submit(as.reporter, report())
     await assessed(ref, { scheme: '5x5x5', source: 'B', intelligence: '2', handling: '5' })
@@ -398,6 +403,43 @@ describe('dissemination', () => {
     })
     assert.equal(overridden.statusCode, 201)
     assert.equal(overridden.json().handlingCheck, 'overridden')
+  })
+
+  // LEA sharing principles: police intelligence reaches the prison through the PIO; 5x5x5 handling code 5 means "refer
+  // to the originator". From outside HMPPS no local override may release it, and the refusal says whom to ask.
+  it('lets no override release handling code 5 on police intelligence, and says whom to ask', async () => {
+    const fromPio = await submit(as.pio, report({ sourceType: 'own-observation', nominals: [] }))
+    const fromAgency = await submit(as.analyst, report({ sourceType: 'other-agency' }))
+    const body = {
+      recipientType: 'socu',
+      recipientName: 'SOCU North East',
+      purpose: 'crime',
+      overrideReason: 'Threat to life: we judge it must go now',
+    }
+    for (const ref of [fromPio, fromAgency]) {
+      await assessed(ref, { scheme: '5x5x5', source: 'B', intelligence: '2', handling: '5' })
+      const refused = await as['head-of-security'].post(`/api/v1/intelligence-reports/${ref}/disseminations`, body)
+      assert.equal(refused.statusCode, 400, ref)
+      assert.equal(refused.json().errors[0].field, 'recipientType')
+      assert.match(
+        refused.json().errors[0].message,
+        /originating force through the prison intelligence officer \(PIO\)/,
+      )
+      const page = await (await t.signIn('head-of-security')).post(
+        `/intelligence/reports/${ref}/disseminate`,
+        body,
+        `/intelligence/reports/${ref}/disseminate`,
+      )
+      assert.equal(page.statusCode, 400)
+      assert.match(page.body, /only its originator can release it/)
+      const shared = await t.db
+        .selectFrom('intelligenceDissemination as d')
+        .innerJoin('intelligenceReport as r', 'r.id', 'd.reportId')
+        .select('d.id')
+        .where('r.ref', '=', ref)
+        .execute()
+      assert.deepEqual(shared, [], 'nothing was shared')
+    }
   })
 
   it('needs grading and sanitisation first', async () => {
@@ -504,5 +546,47 @@ describe('settings', () => {
     assert.match((await head.get('/intelligence/settings')).body, /value="5x5x5" checked/)
     assert.equal((await (await t.signIn('analyst')).get('/intelligence/settings')).statusCode, 403)
     await head.post('/intelligence/settings/grading-scheme', { gradingScheme: '3x5x2' }, '/intelligence/settings')
+  })
+})
+
+describe('what search and the profile show (issue 12)', () => {
+  it('says words are too common to search for, rather than that nothing was found', async () => {
+    const analyst = await t.signIn('analyst')
+    for (const q of ['the', 'and the']) {
+      const page = await analyst.get(`/intelligence/search?q=${encodeURIComponent(q)}`)
+      assert.equal(page.statusCode, 200)
+      assert.match(page.body, /Your words are too common to search for/)
+      assert.doesNotMatch(page.body, /No reports found|Try fewer words/)
+    }
+  })
+
+  it('ends a highlight with an ellipsis where it was cut, and starts one so where it began mid-text', async () => {
+    const filler = (n: number) => Array.from({ length: n }, (_, i) => `word${i}`).join(' ')
+    await submit(as.reporter, report({ text: `${filler(60)} a zeppelin was seen. ${filler(60)}.`, nominals: [] }))
+    await submit(as.reporter, report({ text: 'Short note about a quokka.', nominals: [] }))
+    const analyst = await t.signIn('analyst')
+    const snippet = async (q: string) =>
+      /<p class="govuk-body app-snippet">([\s\S]*?)<\/p>/.exec(
+        (await analyst.get(`/intelligence/search?q=${q}`)).body,
+      )?.[1]
+    const cut = await snippet('zeppelin')
+    assert.match(cut ?? '', /^… [\s\S]*<mark>zeppelin<\/mark>[\s\S]* …$/)
+    assert.equal(await snippet('quokka'), 'Short note about a <mark>quokka</mark>.')
+  })
+
+  it('leaves the person’s own prison number out of their entities', async () => {
+    const ref = await submit(as.reporter, report({ nominals: [{ prisonerNumber: 'A1234BC' }] }))
+    await assessed(ref)
+    const linked = await as.analyst.post(`/api/v1/intelligence-reports/${ref}/links`, {
+      entities: [
+        { type: 'prison-number', value: 'A1234BC' },
+        { type: 'prison-number', value: 'C3333CC' },
+      ],
+    })
+    assert.equal(linked.statusCode, 200, linked.body)
+    const profile = await (await t.signIn('analyst')).get('/people/A1234BC')
+    const entities = /data-qa="intelligence-entities"[\s\S]*?<\/table>/.exec(profile.body)?.[0] ?? ''
+    assert.match(entities, /C3333CC/, 'another person’s number named with them')
+    assert.doesNotMatch(entities, /A1234BC/, 'never their own')
   })
 })

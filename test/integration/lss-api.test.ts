@@ -229,19 +229,22 @@ describe('the risk assessment through the API', () => {
 })
 
 describe('the assurance statement through the API', () => {
-  it('prepares a statement, and the Governor and the PGD sign it, once each', async () => {
+  // LSS PF 4.19: "The PGD must satisfy themselves on the level of assurance they wish to apply to the LSS"; 4.20:
+  // "PGDs may also specify additional levels of assurance checks". Only the PGD prepares the statement with them.
+  it('the PGD prepares a statement, and the Governor and the PGD sign it, once each', async () => {
     // The assessment of the test before supports a statement this year (LSS PF 4.21).
     const body = { establishmentCode: 'MDI', levelOfAssurance: 'reasonable', additionalChecks: [] }
     assertField(
-      await as.governor.post('/api/v1/lss/assurance-statements', { ...body, levelOfAssurance: 'total' }),
+      await as.pgd.post('/api/v1/lss/assurance-statements', { ...body, levelOfAssurance: 'total' }),
       'levelOfAssurance',
     )
     assert.equal((await as['head-of-security'].post('/api/v1/lss/assurance-statements', body)).statusCode, 403)
-    const prepared = await as.governor.post('/api/v1/lss/assurance-statements', body)
+    assert.equal((await as.governor.post('/api/v1/lss/assurance-statements', body)).statusCode, 403)
+    const prepared = await as.pgd.post('/api/v1/lss/assurance-statements', body)
     assert.equal(prepared.statusCode, 201, prepared.body)
     const { id, lssHash } = prepared.json()
     assert.match(lssHash, /^[0-9a-f]{64}$/)
-    assertField(await as.governor.post('/api/v1/lss/assurance-statements', body), 'levelOfAssurance')
+    assertField(await as.pgd.post('/api/v1/lss/assurance-statements', body), 'levelOfAssurance')
 
     const path = `/api/v1/lss/assurance-statements/${id}/signatures`
     assertField(await as.governor.post(path, { role: 'king' }), 'role')

@@ -245,12 +245,38 @@ describe('amendment log', () => {
     assert.ok(api.results.every((r: { status: string }) => r.status === 'rejected'))
     assert.equal((await governor.get('/lss/amendments?from=2026-02-31')).statusCode, 400)
   })
+
+  it('names people and writes decisions in words, in five columns, with no fingerprint of the text', async () => {
+    const id = await instruction(as['head-of-security'])
+    const amendment = (await propose(as['head-of-security'], id)).json()
+    await as.governor.post(`/api/v1/lss/amendments/${amendment.id}/decisions`, { decision: 'approve' })
+    const governor = await t.signIn('governor')
+    const log = (await governor.get(`/lss/amendments?status=approved`)).body
+    const row = log.slice(log.indexOf(amendment.ref), log.indexOf('</tr>', log.indexOf(amendment.ref)))
+    assert.match(row, /Hannah Hughes/)
+    assert.match(row, /Approved by Gareth Gordon, Governor, \d{1,2} \w+ \d{4}/)
+    assert.doesNotMatch(row, /head-of-security|approve by|Neither/)
+    const head = log.slice(log.indexOf('<thead'), log.indexOf('</thead>'))
+    assert.equal(head.match(/<th /g)?.length, 5, 'five columns fit the page')
+
+    const page = (await governor.get(`/lss/amendments/${amendment.ref}`)).body
+    assert.match(page, /Hannah Hughes, \d{1,2} \w+ \d{4}/)
+    assert.match(page, /Approved by Gareth Gordon, Governor, /)
+    assert.doesNotMatch(page, new RegExp(amendment.textHash.slice(0, 12)), 'no fingerprint on the page')
+    assert.doesNotMatch(page, /Relates to/, 'nothing said of a change that concerns neither group')
+    assert.equal((await as.governor.get(`/api/v1/lss/amendments/${amendment.id}`)).json().textHash, amendment.textHash)
+
+    const csv = (await governor.get('/lss/amendments?status=approved&format=csv')).body
+    const line = csv.split('\r\n').find(l => l.startsWith(amendment.ref)) ?? ''
+    assert.match(line, /,Hannah Hughes,/)
+    assert.match(line, /Approved by Gareth Gordon, Governor, \d{4}-\d{2}-\d{2} \d{2}:\d{2}/)
+  })
 })
 
 describe('risk assessment and assurance', () => {
   it('cannot sign an assurance statement without a risk assessment completed in the last twelve months', async () => {
-    const governor = await t.signIn('governor')
-    const response = await governor.post(
+    const pgd = await t.signIn('pgd')
+    const response = await pgd.post(
       '/lss/assurance',
       { establishmentCode: 'MDI', levelOfAssurance: 'reasonable' },
       '/lss/assurance',
@@ -308,8 +334,20 @@ describe('risk assessment and assurance', () => {
       'figures were pulled from the intelligence module',
     )
 
+    // LSS PF 4.19: "The PGD must satisfy themselves on the level of assurance they wish to apply to the LSS";
+    // 4.20: "PGDs may also specify additional levels of assurance checks". The Governor may not set them.
     const governor = await t.signIn('governor')
-    const prepared = await governor.post(
+    const pgd = await t.signIn('pgd')
+    const byGovernor = await governor.post(
+      '/lss/assurance',
+      { establishmentCode: 'MDI', levelOfAssurance: 'substantial' },
+      '/lss/assurance',
+    )
+    assert.equal(byGovernor.statusCode, 403)
+    assert.equal(await t.db.selectFrom('lssAssuranceStatement').select('id').executeTakeFirst(), undefined)
+    assert.doesNotMatch((await governor.get('/lss/assurance')).body, /data-qa="prepare-form"/)
+    assert.match((await pgd.get('/lss/assurance')).body, /data-qa="prepare-form"/)
+    const prepared = await pgd.post(
       '/lss/assurance',
       {
         establishmentCode: 'MDI',
@@ -330,7 +368,6 @@ describe('risk assessment and assurance', () => {
     const doubleHat = await t.signIn('double-hat', 'a-long-enough-password')
     // Someone holding both roles still cannot be the second signatory after signing as the first: here the Governor
     // signed, so double-hat may sign as PGD; but the same person could not sign both.
-    const pgd = await t.signIn('pgd')
     assert.equal((await pgd.post(`${statement}/sign`, { role: 'pgd' }, statement)).statusCode, 303)
     const row = await t.db
       .selectFrom('lssAssuranceStatement')
@@ -341,7 +378,7 @@ describe('risk assessment and assurance', () => {
     assert.equal(row.pgdUsername, 'pgd')
     assert.match(row.lssHash, /^[0-9a-f]{64}$/)
     assert.equal((await doubleHat.post(`${statement}/sign`, { role: 'pgd' }, statement)).statusCode, 400)
-    const again = await governor.post(
+    const again = await pgd.post(
       '/lss/assurance',
       { establishmentCode: 'MDI', levelOfAssurance: 'reasonable' },
       '/lss/assurance',

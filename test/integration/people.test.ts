@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
 import { after, before, describe, it } from 'node:test'
 import { type TestApp, testApp } from '../support/app.ts'
 import { importTestPrisoners, prisonerRecord } from '../support/fixtures.ts'
@@ -410,24 +411,32 @@ describe('administration of establishments and imports', () => {
     assert.deepEqual(event.details, { changed: ['functions'] })
   })
 
-  it('uploads a Prisoner Search file through the page', async () => {
-    const admin = await t.signIn('admin')
+  /** Uploads a file through the import page, as the form sends it. */
+  async function uploadThroughPage(admin: Awaited<ReturnType<TestApp['signIn']>>, fileName: string, file: string) {
     const page = await admin.get('/admin/imports/prisoners')
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]
     const boundary = '----portcullis'
-    const file = JSON.stringify([prisonerRecord({ prisonerNumber: 'F6666FF', firstName: 'OWEN', lastName: 'DAVIES' })])
     const body =
       `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${csrf}\r\n` +
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="nomis.json"\r\nContent-Type: application/json\r\n\r\n${file}\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/json\r\n\r\n${file}\r\n` +
       `--${boundary}--\r\n`
-    const response = await t.app.inject({
+    return t.app.inject({
       method: 'POST',
       url: '/admin/imports/prisoners',
       headers: { cookie: admin.cookieHeader(), 'content-type': `multipart/form-data; boundary=${boundary}` },
       payload: body,
     })
+  }
+
+  it('uploads a Prisoner Search file through the page', async () => {
+    const admin = await t.signIn('admin')
+    const file = JSON.stringify([prisonerRecord({ prisonerNumber: 'F6666FF', firstName: 'OWEN', lastName: 'DAVIES' })])
+    const response = await uploadThroughPage(admin, 'nomis.json', file)
     assert.equal(response.statusCode, 200)
     assert.match(response.body, /Import finished/)
+    assert.match(response.body, /Imported 1 of 1 records<\/span>/)
+    const boundary = '----portcullis'
+    const csrf = await admin.csrf()
     assert.ok(
       await t.db.selectFrom('peopleNominal').select('id').where('prisonNumber', '=', 'F6666FF').executeTakeFirst(),
     )
@@ -439,5 +448,30 @@ describe('administration of establishments and imports', () => {
     })
     assert.equal(noFile.statusCode, 400)
     assert.match(noFile.body, /Select a Prisoner Search JSON file/)
+  })
+
+  it('imports a Prisoner Search page of today: current alerts, released people and restricted patients', async () => {
+    const current = readFileSync(new URL('../fixtures/prisoner-search-current.json', import.meta.url), 'utf8')
+    const response = await uploadThroughPage(await t.signIn('admin'), 'prisoner-search-current.json', current)
+    assert.equal(response.statusCode, 200)
+    assert.match(response.body, /Imported 3 of 4 records; 1 rejected/)
+    assert.match(response.body, /G2750TB.*names no supportingPrisonId or lastPrisonId to hold them under/s)
+
+    // The restricted patient supported by Moorland is in a Moorland analyst's scope; the man released from Leeds is not.
+    const analyst = await t.signIn('analyst')
+    const patient = await analyst.get('/people/A0919KP')
+    assert.equal(patient.statusCode, 200)
+    assert.match(patient.body, /Staff Assaulter/)
+    assert.equal((await analyst.get('/people/G6137UV')).statusCode, 404)
+
+    const api = t.api(await t.token('admin'))
+    const again = await api.post('/api/v1/imports/prisoners', { fileName: 'again.json', ...JSON.parse(current) })
+    assert.equal(again.statusCode, 200)
+    const summary = again.json()
+    assert.deepEqual(
+      [summary.records, summary.imported, summary.unchanged, summary.rejected],
+      [4, 3, 3, 1],
+      'the API answer counts what was accepted',
+    )
   })
 })

@@ -4,7 +4,15 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { sql } from 'kysely'
 import { seedDemo } from '../../src/demo/seed.ts'
-import { SEARCH_STRATEGY, type SearchFilters, searchReports } from '../../src/modules/intelligence/repository.ts'
+import { networkAround } from '../../src/modules/intelligence/network.ts'
+import {
+  entitiesOfNominal,
+  nothingToSearchFor,
+  SEARCH_STRATEGY,
+  type SearchFilters,
+  searchReports,
+} from '../../src/modules/intelligence/repository.ts'
+import type { CurrentUser } from '../../src/platform/access/user.ts'
 import type { DatabaseHandle } from '../../src/platform/db/database.ts'
 import { testDatabase } from '../support/database.ts'
 
@@ -103,5 +111,120 @@ describe('intelligence search, newest first or through the index', () => {
     assert.deepEqual(result.rows, [])
     const first = await search(atMoorland, { q: rare }, WHOLE_WINDOW)
     assert.equal(result.total, first.total)
+  })
+})
+
+describe('words too common to search for (issue 12)', () => {
+  it('knows a query of only common words holds nothing to search for', async () => {
+    for (const q of ['the', 'and the', ' of  the ', '"the"'])
+      assert.equal(await nothingToSearchFor(database.db, q), true, q)
+    for (const q of [common, `the ${rare}`, '-the phone'])
+      assert.equal(await nothingToSearchFor(database.db, q), false, q)
+  })
+
+  it('marks where a highlight was cut, at either end', async () => {
+    const result = await search(national, { q: rare }, WHOLE_WINDOW)
+    const texts = new Map(
+      (
+        await database.db
+          .selectFrom('intelligenceReport')
+          .select(['ref', 'text'])
+          .where(
+            'ref',
+            'in',
+            result.rows.map(r => r.ref),
+          )
+          .execute()
+      ).map(r => [r.ref, r.text]),
+    )
+    const words = (text: string) =>
+      text
+        .replace(/<\/?mark>|…/g, '')
+        .replace(/\s+/g, ' ')
+        .trim()
+    for (const row of result.rows) {
+      const text = words(texts.get(row.ref) ?? '')
+      const snippet = row.snippet ?? ''
+      const [first, ...rest] = snippet.split(' … ')
+      assert.equal(snippet.startsWith('… '), !text.startsWith(words(first).replace(/[^\p{L}\p{N}]+$/u, '')), snippet)
+      const last = words(rest.at(-1) ?? first).replace(/[^\p{L}\p{N}]+$/u, '')
+      assert.equal(snippet.endsWith(' …'), !text.replace(/[^\p{L}\p{N}]+$/u, '').endsWith(last), snippet)
+    }
+  })
+})
+
+describe('the demo reports (issue 12)', () => {
+  it('credit each report to someone who works at its prison, and the reporter account only at Moorland', async () => {
+    const rows = await database.db
+      .selectFrom('intelligenceReport as r')
+      .innerJoin('appUser as u', 'u.id', 'r.reporterId')
+      .select(['r.establishmentCode', 'u.establishmentCode as worksAt', 'u.username'])
+      .select(eb => eb.fn.countAll<number>().as('n'))
+      .groupBy(['r.establishmentCode', 'u.establishmentCode', 'u.username'])
+      .execute()
+    assert.ok(rows.length >= 4, 'reports at every demo prison')
+    for (const row of rows)
+      assert.equal(row.worksAt, row.establishmentCode, `${row.username} reports at ${row.worksAt}`)
+    assert.deepEqual(
+      rows.filter(row => row.username === 'reporter').map(row => row.establishmentCode),
+      ['MDI'],
+    )
+  })
+
+  it('are varied: their words, threat areas, places, and phones that recur across a circle', async () => {
+    const { rows } = await sql<{ reports: number; texts: number; areas: number; places: number }>`
+      select count(*)::int as reports, count(distinct text)::int as texts,
+        count(distinct threat_areas)::int as areas, count(distinct location)::int as places
+      from intelligence_report`.execute(database.db)
+    const [stats] = rows
+    assert.ok(stats.texts > stats.reports * 0.95, `${stats.texts} different texts in ${stats.reports} reports`)
+    assert.ok(stats.areas >= 10, `${stats.areas} combinations of threat areas`)
+    assert.ok(stats.places >= 20, `${stats.places} places`)
+    const { rows: phones } = await sql<{ shared: number }>`
+      select count(*)::int as shared from (
+        select re.entity_id from intelligence_report_entity re join intelligence_entity en on en.id = re.entity_id
+        where en.type = 'phone' group by re.entity_id having count(distinct re.report_id) >= 3) p`.execute(database.db)
+    assert.ok(phones[0].shared >= 20, `${phones[0].shared} phones in three reports or more`)
+  })
+})
+
+describe('a person and their own identifiers (issue 12)', () => {
+  const viewer = { ...national, can: () => true } as unknown as CurrentUser
+  let busiest: { id: string; ref: string; firstName: string; lastName: string }
+
+  before(async () => {
+    busiest = await database.db
+      .selectFrom('intelligenceNominalLink as l')
+      .innerJoin('peopleNominal as n', 'n.id', 'l.nominalId')
+      .select(['n.id', 'n.ref', 'n.firstName', 'n.lastName'])
+      .where('n.compartment', 'is', null)
+      .groupBy(['n.id', 'n.ref', 'n.firstName', 'n.lastName'])
+      .orderBy(eb => eb.fn.countAll(), 'desc')
+      .orderBy('n.ref')
+      .executeTakeFirstOrThrow()
+  })
+
+  it('leaves the person’s own prison number out of the entities of their profile', async () => {
+    const entities = await entitiesOfNominal(database.db, national, busiest.id)
+    assert.ok(entities.length > 0)
+    assert.ok(!entities.some(e => e.type === 'prison-number' && e.value === busiest.ref), 'not their own number')
+    assert.ok(
+      entities.some(e => e.type === 'prison-number'),
+      'the numbers of others named with them are still there',
+    )
+  })
+
+  it('draws each person once in the network: never beside their own prison number', async () => {
+    const label = `${busiest.firstName} ${busiest.lastName}`
+    const graph = await networkAround(database.db, viewer, { id: busiest.id, ref: busiest.ref, label })
+    const people = graph.nodes.filter(n => n.kind === 'nominal')
+    assert.ok(people.length > 1, 'the network holds other people')
+    const numbers = new Set(people.map(p => p.detail))
+    assert.deepEqual(
+      graph.nodes.filter(n => n.kind === 'entity' && n.detail === 'prison-number' && numbers.has(n.label)),
+      [],
+    )
+    assert.equal(new Set(graph.nodes.map(n => n.id)).size, graph.nodes.length)
+    assert.ok(!graph.edges.some(e => e.from === e.to), 'no one is linked to themselves')
   })
 })

@@ -50,6 +50,14 @@ async function runningAt(server: Server): Promise<string> {
   }
 }
 
+/** The log's JSON lines (the start-up lines printed for people are not JSON). */
+function jsonLines(text: string): Record<string, unknown>[] {
+  return text
+    .split('\n')
+    .filter(line => line.startsWith('{'))
+    .map(line => JSON.parse(line) as Record<string, unknown>)
+}
+
 function sleep(ms: number) {
   return new Promise(resolve => setTimeout(resolve, ms))
 }
@@ -67,10 +75,13 @@ describe('the server process', () => {
   let server: Server
   let url: string
 
+  // What /health answered the moment the address was printed.
+  let firstAnswer: number
   before(async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'portcullis-server-'))
-    server = spawnServer(serverEnv({ DATA_DIR: dataDir }))
+    server = spawnServer(serverEnv({ DATA_DIR: dataDir, LOG_LEVEL: 'info' }))
     url = await within(runningAt(server), 60_000, 'starting the server')
+    firstAnswer = (await fetch(`${url}/health`, { headers: { 'x-request-id': 'first-answer-0001' } })).status
   })
   after(async () => {
     if (server.child.exitCode === null && server.child.signalCode === null) {
@@ -90,8 +101,59 @@ describe('the server process', () => {
       DEMO_USERS.map(user => user.username),
     )
     assert.match(stdout, /Password: the DEMO_PASSWORD setting \(default portcullis-demo\)/)
-    assert.equal(server.stderr(), '', 'nothing on stderr with LOG_LEVEL=silent')
+    assert.equal(server.stderr(), '', 'nothing on stderr: the log goes to stdout')
     assert.equal(readFileSync(path.join(dataDir, 'portcullis.lock'), 'utf8'), String(server.child.pid))
+  })
+
+  it('prints where it is running only once it has loaded the demo data and the address answers', () => {
+    assert.equal(firstAnswer, 200, 'the address answered at once')
+    const [before, after] = server.stdout().split(/^Portcullis is running at .*$/m)
+    const logged = (text: string) => jsonLines(text).map(line => String(line.msg))
+    assert.ok(logged(before).includes(`Server listening at ${url.replace('localhost', '127.0.0.1')}`), before)
+    assert.ok(
+      logged(before).some(message => /^created \d+ demo intelligence reports$/.test(message)),
+      'the demo data was loaded before',
+    )
+    const afterwards = jsonLines(after).filter(line => !('route' in line))
+    assert.deepEqual(afterwards, [], 'nothing of the start-up is logged after the address')
+  })
+
+  it('logs one JSON line per request: method, route, status, time and correlation id, never what was sent', async () => {
+    const secret = 'Smith-passes-parcels-on-wing-B'
+    const requests = [
+      { id: 'one-line-0001', path: '/health', route: '/health', status: 200 },
+      { id: 'one-line-0002', path: `/people/A1234BC?q=${secret}`, route: '/people/:ref', status: 303 },
+      { id: 'one-line-0003', path: `/no-such-page/${secret}`, route: null, status: 404 },
+    ]
+    for (const request of requests) {
+      const response = await fetch(`${url}${request.path}`, {
+        headers: { 'x-request-id': request.id, accept: 'text/html' },
+        redirect: 'manual',
+      })
+      assert.equal(response.status, request.status)
+      await response.arrayBuffer()
+    }
+    const signIn = await fetch(`${url}/sign-in`, {
+      method: 'POST',
+      headers: { 'x-request-id': 'one-line-0004', 'content-type': 'application/x-www-form-urlencoded' },
+      body: `username=analyst&password=${secret}`,
+    })
+    await signIn.arrayBuffer()
+    await sleep(200)
+
+    const lines = jsonLines(server.stdout())
+    for (const request of [...requests, { id: 'one-line-0004', route: '/sign-in', status: signIn.status }]) {
+      const mine = lines.filter(line => line.correlationId === request.id)
+      assert.equal(mine.length, 1, `one line for ${request.id}: ${JSON.stringify(mine)}`)
+      const [line] = mine
+      assert.equal(line.level, 30, 'at info')
+      assert.equal(line.route, request.route)
+      assert.equal(line.status, request.status)
+      assert.equal(typeof line.responseTime, 'number')
+      assert.ok(['GET', 'POST'].includes(line.method as string))
+    }
+    assert.equal(lines.filter(line => line.correlationId === 'first-answer-0001').length, 1)
+    assert.ok(!server.stdout().includes(secret), 'neither a query, a path nor a body reaches the log')
   })
 
   it('GET /health answers UP with the database UP', async () => {

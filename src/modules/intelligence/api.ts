@@ -7,6 +7,7 @@ import { refParams } from './page-locals.ts'
 import {
   actionsOpen,
   GRADING_SCHEMES,
+  REPORT_COMPARTMENTS,
   type ReportStatus,
   STATUSES,
   THREAT_AREAS,
@@ -19,6 +20,7 @@ import {
   entityDecisionSchema,
   gradingSchema,
   linksSchema,
+  restrictSchema,
   sanitiseSchema,
   searchSchema,
   settingSchema,
@@ -35,6 +37,8 @@ const apiReport = z.object({
   occurredAt: z.string(),
   threatAreas: z.array(z.enum(THREAT_AREAS)),
   urgent: z.boolean(),
+  /** The need-to-know compartment the report is in, or null when it is open to every reader in scope. */
+  compartment: z.string().nullable(),
   grading: z
     .object({
       scheme: z.string(),
@@ -74,6 +78,7 @@ function toApiReport(view: ReportView, user: CurrentUser): z.infer<typeof apiRep
     occurredAt: report.occurredAt.toISOString(),
     threatAreas: report.threatAreas as ThreatArea[],
     urgent: report.urgent,
+    compartment: report.compartment,
     ...(report.grading ? { grading: report.grading } : {}),
     ...(report.sanitisedText ? { sanitisedText: report.sanitisedText } : {}),
     ...(report.text !== null ? { text: report.text } : {}),
@@ -229,6 +234,23 @@ function assessmentApi(app: FastifyInstance, api: Api, intelligence: Intelligenc
     body: workflowActionSchema,
     response: z.object({ ref: z.string(), status: z.enum(STATUSES) }),
     handler: async ({ request, user, params, body }) => intelligence.takeAction(user, params.ref, body, request.id),
+  })
+
+  api.route(app, {
+    operationId: 'restrictIntelligenceReport',
+    method: 'POST',
+    url: `${REPORT}/compartment`,
+    summary:
+      'Triage decision: put an open report in a need-to-know compartment (staff-corruption or counter-terrorism), with the reason. From then on only the compartment’s holders can find it; stillVisible says whether the caller is one.',
+    tag: TAG,
+    permission: 'intelligence:assess',
+    params: refParams,
+    body: restrictSchema,
+    response: z.object({ ref: z.string(), compartment: z.enum(REPORT_COMPARTMENTS), stillVisible: z.boolean() }),
+    handler: async ({ request, user, params, body }) => {
+      const restricted = await intelligence.restrict(user, params.ref, body, request.id)
+      return { ...restricted, compartment: body.compartment }
+    },
   })
 
   /** A step that answers the report as the caller now sees it. */

@@ -5,8 +5,8 @@ import { linkNominals, normalisedEntities } from './linking.ts'
 import { canReadOriginal, changeStatus, type StepDone, stepOnReport } from './report-access.ts'
 import type { ReportRow } from './repository.ts'
 import * as repo from './repository.ts'
-import { gradingProblems, type ReportStatus, type WorkflowAction } from './rules.ts'
-import type { CloseInput, GradingInput, LinksInput, WorkflowActionInput } from './schema.ts'
+import { gradingProblems, type ReportStatus, restrictionProblem, type WorkflowAction } from './rules.ts'
+import type { CloseInput, GradingInput, LinksInput, RestrictInput, WorkflowActionInput } from './schema.ts'
 
 /** Where a report stands after a workflow action. */
 type Moved = { ref: string; status: ReportStatus }
@@ -38,6 +38,30 @@ async function closeReport(
     action: `intelligence.${input.action}`,
     details: input.linkedToRef ? { linkedToRef: input.linkedToRef } : {},
     result: { ref: report.ref, status },
+  }
+}
+
+type Restricted = { ref: string; compartment: string; stillVisible: boolean }
+
+/**
+ * Puts an open report in a compartment: from now on it exists only for the compartment's holders, as if it had been
+ * submitted there, and the decision's own event is as need-to-know. Whether the analyst still sees it is answered,
+ * so a page knows where to go next.
+ */
+async function restrictTo(
+  trx: Executor,
+  user: CurrentUser,
+  report: ReportRow,
+  input: RestrictInput,
+): Promise<StepDone<Restricted>> {
+  const problem = restrictionProblem(report.compartment)
+  if (problem || !(await repo.restrictReport(trx, report.id, input.compartment)))
+    throw ValidationError.field('compartment', problem ?? 'Someone else restricted this report first')
+  return {
+    action: 'intelligence.restricted',
+    compartment: input.compartment,
+    details: { compartment: input.compartment, reason: input.reason },
+    result: { ref: report.ref, compartment: input.compartment, stillVisible: user.holds(input.compartment) },
   }
 }
 
@@ -133,6 +157,11 @@ export function assessmentUseCases(db: Db) {
         })
         return { action: 'intelligence.sanitised', details: { version } }
       })
+    },
+
+    /** A triage decision that the report is need-to-know (see restrictTo). */
+    restrict(user: CurrentUser, ref: string, input: RestrictInput, correlationId: string | null) {
+      return assess<Restricted>(user, ref, correlationId, (trx, report) => restrictTo(trx, user, report, input))
     },
 
     close(user: CurrentUser, ref: string, input: CloseInput, correlationId: string | null) {

@@ -1,6 +1,7 @@
 import type { CurrentUser } from '../../platform/access/user.ts'
-import type { Db } from '../../platform/db/database.ts'
+import type { Db, Executor } from '../../platform/db/database.ts'
 import { NotFoundError, ValidationError } from '../../platform/http/errors.ts'
+import { findUserByUsername } from '../../platform/users/repository.ts'
 import type { ReadingUseCases } from './reading.ts'
 import { changeStatus, stepOnReport } from './report-access.ts'
 import * as repo from './repository.ts'
@@ -9,6 +10,7 @@ import {
   type Grading,
   gradingFromColumns,
   handlingCheck,
+  originatesOutsideHmpps,
   type RecipientType,
   type ReportStatus,
 } from './rules.ts'
@@ -18,10 +20,22 @@ type HandlingCheckResult = 'within-terms' | 'overridden'
 
 /** Sharing a report's sanitised text outside the security department, within its handling terms. */
 export function disseminationUseCases(db: Db, read: ReadingUseCases['read']) {
-  /** Within the handling terms, or overridden by a head of security with reasons; otherwise the field at fault. */
-  function handlingFor(user: CurrentUser, report: repo.ReportRow, grading: Grading, input: DisseminationInput) {
-    const verdict = handlingCheck(grading, input.recipientType as RecipientType, input.conditionsMet)
+  /**
+   * Within the handling terms, or overridden by a head of security with reasons; otherwise the field at fault. Code 5
+   * from outside HMPPS goes back to its originator: no one here may override it.
+   */
+  async function handlingFor(
+    trx: Executor,
+    user: CurrentUser,
+    report: repo.ReportRow,
+    grading: Grading,
+    input: DisseminationInput,
+  ) {
+    const reporter = await findUserByUsername(trx, report.reporterUsername)
+    const outside = originatesOutsideHmpps({ sourceType: report.sourceType, reporterRoles: reporter?.roles ?? [] })
+    const verdict = handlingCheck(grading, input.recipientType as RecipientType, input.conditionsMet, outside)
     if (verdict.withinTerms) return 'within-terms' as const
+    if (!verdict.overridable) throw ValidationError.field('recipientType', `${verdict.reason}.`)
     if (!user.can('intelligence:override-handling', { establishmentCode: report.establishmentCode }))
       throw ValidationError.field('recipientType', `${verdict.reason}. Only the head of security can override this.`)
     if (!input.overrideReason)
@@ -44,7 +58,7 @@ export function disseminationUseCases(db: Db, read: ReadingUseCases['read']) {
         const status = report.status as ReportStatus
         const blockers = disseminationBlockers({ status, sanitisedText: report.sanitisedText, grading })
         if (blockers.length || !grading) throw new ValidationError(blockers)
-        const handling = handlingFor(user, report, grading, input)
+        const handling = await handlingFor(trx, user, report, grading, input)
         const [current] = await repo.sanitisedVersions(trx, report.id)
         const created = await repo.insertDissemination(trx, {
           reportId: report.id,

@@ -18,33 +18,48 @@ type Member = { reportId: string; reportRef: string; node: Omit<NetworkNode, 'de
 
 const key = (kind: string, id: string | number) => `${kind}:${id}`
 
-/** Who and what each of these reports names, as nodes of the network. */
+const personNode = (p: { id: string; ref: string; firstName: string; lastName: string }) => ({
+  id: key('n', p.id),
+  kind: 'nominal' as const,
+  label: `${p.firstName} ${p.lastName}`,
+  detail: p.ref,
+  href: `/people/${p.ref}`,
+})
+
+/**
+ * Who and what each of these reports names, as nodes of the network. A prison number or PNC number that is a
+ * person's own is that person: one node, never the person and, one link away, their own number.
+ */
 async function membersOf(db: Executor, viewer: CurrentUser, reportIds: string[]): Promise<Member[]> {
   if (reportIds.length === 0) return []
   const { people, entities } = await repo.namedInReports(db, viewer, reportIds)
+  const identifiersOf = (type: string) => [...new Set(entities.filter(t => t.type === type).map(t => t.value))]
+  const identified = await repo.visibleNominalsIdentifiedBy(db, viewer, {
+    prisonNumbers: identifiersOf('prison-number'),
+    pncNumbers: identifiersOf('pnc'),
+  })
+  const byPrisonNumber = new Map(identified.map(p => [p.ref, p]))
+  const byPnc = new Map(identified.filter(p => p.pncNumber).map(p => [p.pncNumber, p]))
+  const personOf = (t: { type: string; value: string }) =>
+    t.type === 'prison-number' ? byPrisonNumber.get(t.value) : t.type === 'pnc' ? byPnc.get(t.value) : undefined
   return [
-    ...people.map(p => ({
-      reportId: p.reportId,
-      reportRef: p.reportRef,
-      node: {
-        id: key('n', p.id),
-        kind: 'nominal' as const,
-        label: `${p.firstName} ${p.lastName}`,
-        detail: p.ref,
-        href: `/people/${p.ref}`,
-      },
-    })),
-    ...entities.map(t => ({
-      reportId: t.reportId,
-      reportRef: t.reportRef,
-      node: {
-        id: key('e', t.id),
-        kind: 'entity' as const,
-        label: t.value,
-        detail: t.type,
-        href: `/intelligence/search?entity=${encodeURIComponent(t.value)}`,
-      },
-    })),
+    ...people.map(p => ({ reportId: p.reportId, reportRef: p.reportRef, node: personNode(p) })),
+    ...entities.map(t => {
+      const person = personOf(t)
+      return {
+        reportId: t.reportId,
+        reportRef: t.reportRef,
+        node: person
+          ? personNode(person)
+          : {
+              id: key('e', t.id),
+              kind: 'entity' as const,
+              label: t.value,
+              detail: t.type,
+              href: `/intelligence/search?entity=${encodeURIComponent(t.value)}`,
+            },
+      }
+    }),
   ]
 }
 
@@ -104,4 +119,42 @@ export async function networkAround(
     connect(graph, await membersOf(db, viewer, secondIds), 2, new Set(level1.map(n => n.id)))
   }
   return { nodes: [...graph.nodes.values()], edges: [...graph.edges.values()] }
+}
+
+/** A row of the network's table: a node, the reports that put it beside the person, and whom it is linked through. */
+export type NetworkRow = { node: NetworkNode; reports: string[]; through: NetworkNode[] }
+
+/**
+ * The network as the table reads it, which is what it is without JavaScript: the people and entities one link away,
+ * most shared reports first, with those reports; then those two links away, through whom, most connected first.
+ */
+export function networkRows(graph: { nodes: NetworkNode[]; edges: NetworkEdge[] }) {
+  const byId = new Map(graph.nodes.map(node => [node.id, node]))
+  const centre = graph.nodes.find(node => node.depth === 0)
+  const rows = new Map(
+    graph.nodes.filter(n => n.depth > 0).map(node => [node.id, { node, reports: [], through: [] } as NetworkRow]),
+  )
+  for (const edge of graph.edges) {
+    const [from, to] = [byId.get(edge.from), byId.get(edge.to)]
+    if (!from || !to) continue
+    for (const [near, far] of [
+      [from, to],
+      [to, from],
+    ]) {
+      const row = rows.get(far.id)
+      if (!row) continue
+      if (near.id === centre?.id) row.reports = edge.reports
+      else if (far.depth === 2 && near.depth === 1) row.through.push(near)
+    }
+  }
+  const label = (row: NetworkRow) => row.node.label
+  const peopleFirst = (a: NetworkRow, b: NetworkRow) =>
+    Number(b.node.kind === 'nominal') - Number(a.node.kind === 'nominal')
+  const near = [...rows.values()]
+    .filter(row => row.node.depth === 1)
+    .sort((a, b) => b.reports.length - a.reports.length || peopleFirst(a, b) || label(a).localeCompare(label(b)))
+  const far = [...rows.values()]
+    .filter(row => row.node.depth === 2)
+    .sort((a, b) => b.through.length - a.through.length || peopleFirst(a, b) || label(a).localeCompare(label(b)))
+  return { near, far }
 }

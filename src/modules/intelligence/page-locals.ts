@@ -7,6 +7,8 @@ import {
   PURPOSES,
   RECIPIENT_TYPE_NAMES,
   RECIPIENT_TYPES,
+  REPORT_COMPARTMENT_NAMES,
+  REPORT_COMPARTMENTS,
   SOURCE_TYPE_NAMES,
   SOURCE_TYPES,
   STATUS_NAMES,
@@ -28,6 +30,7 @@ export const LABELS = {
   recipientTypes: RECIPIENT_TYPE_NAMES,
   purposes: PURPOSE_NAMES,
   entityTypes: ENTITY_TYPE_NAMES,
+  compartments: REPORT_COMPARTMENT_NAMES,
 }
 
 /** The options of every list a form offers. */
@@ -40,6 +43,7 @@ export const CHOICES = {
   entityTypes: ENTITY_TYPES,
   roles: NOMINAL_ROLES,
   scales: GRADING_SCALES,
+  compartments: REPORT_COMPARTMENTS,
 }
 
 /** The pages' labels and choices, given once to every intelligence template. */

@@ -11,6 +11,7 @@ import {
   gradingLabel,
   PURPOSE_NAMES,
   RECIPIENT_TYPE_NAMES,
+  REPORT_COMPARTMENT_NAMES,
   type ReportStatus,
 } from './rules.ts'
 import {
@@ -20,6 +21,7 @@ import {
   gradingSchema,
   linksSchema,
   nominalLinkFormSchema,
+  restrictSchema,
   sanitiseSchema,
 } from './schema.ts'
 import type { IntelligenceService } from './service.ts'
@@ -131,6 +133,20 @@ export function reportPages(pages: Pages, intelligence: IntelligenceService) {
       },
     })
   }
+
+  // A triage decision that the report is need-to-know: whoever lacks the compartment can no longer open it, so they
+  // go back to the queue.
+  pages.post('/intelligence/reports/:ref/compartment', {
+    permission: 'intelligence:assess',
+    params: refParams,
+    body: restrictSchema,
+    invalid: (context, form) => showReport(context, context.params.ref, form),
+    handler: async ({ user, params, body, correlationId, redirect }) => {
+      const { stillVisible } = await intelligence.restrict(user, params.ref, body, correlationId)
+      const banner = `${params.ref} is now seen only by the ${REPORT_COMPARTMENT_NAMES[body.compartment].toLowerCase()} compartment`
+      return redirect(stillVisible ? `/intelligence/reports/${params.ref}` : '/intelligence/queue', banner)
+    },
+  })
 
   disseminationPages(pages, intelligence)
 

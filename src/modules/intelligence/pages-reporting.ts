@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import type { CurrentUser } from '../../platform/access/user.ts'
+import { waitedInWords } from '../../platform/deadlines/deadlines.ts'
 import { NotFoundError, parseInput } from '../../platform/http/errors.ts'
 import { pageQuery, paginationView, queryString } from '../../platform/http/forms.ts'
 import type { FormState, Pages } from '../../platform/http/pages.ts'
 import type { PeopleService } from '../people/service.ts'
+import { networkRows } from './network.ts'
 import { refParams } from './page-locals.ts'
 import { gradingFromColumns, gradingLabel } from './rules.ts'
-import { searchSchema, submitFormSchema, submitSchema } from './schema.ts'
+import { searchSchema, submitFormSchema, submitPageSchema } from './schema.ts'
 import { type IntelligenceService, SEARCH_PAGE_SIZE } from './service.ts'
 
 /** Errors about people go to the field they came from: prison numbers, or typed names. */
@@ -46,7 +48,7 @@ function onFormFields({ errors }: FormState): FormState['errors'] {
 export function reportingPages(pages: Pages, intelligence: IntelligenceService, people: PeopleService) {
   pages.get('/intelligence/report', {
     permission: 'intelligence:submit',
-    handler: async ({ render }) => render('submit', { values: { submissionKey: randomUUID(), urgent: 'no' } }),
+    handler: async ({ render }) => render('submit', { values: { submissionKey: randomUUID() } }),
   })
 
   pages.post('/intelligence/report', {
@@ -61,7 +63,7 @@ export function reportingPages(pages: Pages, intelligence: IntelligenceService, 
     },
     handler: async ({ request, user, body: form, correlationId, redirect }) => {
       const body = (request.body ?? {}) as Record<string, unknown>
-      const input = parseInput(submitSchema, {
+      const input = parseInput(submitPageSchema, {
         ...body,
         occurredAt:
           body.occurredDate && body.occurredTime
@@ -94,35 +96,27 @@ export function reportingPages(pages: Pages, intelligence: IntelligenceService, 
       render('mine', { reports: await intelligence.mine(user, page), page }),
   })
 
+  pages.get('/intelligence/mine/:ref', {
+    permission: 'intelligence:submit',
+    params: refParams,
+    handler: async ({ user, params: { ref }, correlationId, render }) =>
+      render('sent', await intelligence.sentReport(user, ref, correlationId)),
+  })
+
   pages.get('/intelligence/queue', {
     permission: 'intelligence:assess',
-    handler: async ({ user, render }) => render('queue', { reports: await intelligence.queue(user) }),
+    handler: async ({ user, render }) => {
+      const now = new Date()
+      const reports = (await intelligence.queue(user)).map(r => ({ ...r, waited: waitedInWords(r.submittedAt, now) }))
+      // A column that would repeat one prison on every row says it once, above the table.
+      const prisons = [...new Set(reports.map(r => r.establishmentName))]
+      return render('queue', { reports, onePrison: prisons.length === 1 ? prisons[0] : null })
+    },
   })
 
   searchPage(pages, intelligence, people)
 
-  pages.get('/intelligence/network/:ref', {
-    permission: 'intelligence:read',
-    params: z.object({ ref: z.string().trim().toUpperCase().max(20) }),
-    handler: async ({ user, params, correlationId, render }) => {
-      const nominal = await people.findVisible(user, params.ref)
-      if (!nominal) throw new NotFoundError()
-      const label = `${nominal.firstName} ${nominal.lastName}`
-      const { id, ref, establishmentCode } = nominal
-      const graph = await intelligence.network(user, { id, ref, label, establishmentCode }, correlationId)
-      // The tables take each link's two ends and each depth's nodes ready-made: looking nodes up in the template
-      // costs a pass over every node for every link.
-      const byId = new Map(graph.nodes.map(node => [node.id, node]))
-      return render('network', {
-        nominal,
-        label,
-        graph,
-        graphJson: JSON.stringify(graph),
-        layers: { 1: graph.nodes.filter(n => n.depth === 1), 2: graph.nodes.filter(n => n.depth === 2) },
-        links: graph.edges.map(edge => ({ from: byId.get(edge.from), to: byId.get(edge.to), reports: edge.reports })),
-      })
-    },
-  })
+  networkPage(pages, intelligence, people)
 }
 
 /** Search: full text and filters over the reports the user may read. */
@@ -150,6 +144,41 @@ function searchPage(pages: Pages, intelligence: IntelligenceService, people: Peo
           SEARCH_PAGE_SIZE,
           result.total,
           page => `/intelligence/search${queryString({ ...kept, page })}`,
+        ),
+      })
+    },
+  })
+}
+
+/** Rows of the network's table a page: a busy person's network runs to hundreds. */
+const NETWORK_PAGE_SIZE = 20
+
+/** The network of a person: the chart where JavaScript runs, and the table, a page at a time, which is the network. */
+function networkPage(pages: Pages, intelligence: IntelligenceService, people: PeopleService) {
+  pages.get('/intelligence/network/:ref', {
+    permission: 'intelligence:read',
+    params: z.object({ ref: z.string().trim().toUpperCase().max(20) }),
+    query: pageQuery,
+    handler: async ({ user, params, query: { page }, correlationId, render }) => {
+      const nominal = await people.findVisible(user, params.ref)
+      if (!nominal) throw new NotFoundError()
+      const label = `${nominal.firstName} ${nominal.lastName}`
+      const { id, ref, establishmentCode } = nominal
+      const graph = await intelligence.network(user, { id, ref, label, establishmentCode }, correlationId)
+      const { near, far } = networkRows(graph)
+      const shown = [...near, ...far].slice((page - 1) * NETWORK_PAGE_SIZE, page * NETWORK_PAGE_SIZE)
+      return render('network', {
+        nominal,
+        label,
+        graph,
+        graphJson: JSON.stringify(graph),
+        counts: { near: near.length, far: far.length },
+        layers: { 1: shown.filter(row => row.node.depth === 1), 2: shown.filter(row => row.node.depth === 2) },
+        pagination: paginationView(
+          page,
+          NETWORK_PAGE_SIZE,
+          near.length + far.length,
+          n => `/intelligence/network/${encodeURIComponent(ref)}${queryString({ page: n })}`,
         ),
       })
     },

@@ -3,6 +3,7 @@ import { actorOf, auditedTransaction, recordAudit } from '../../platform/audit/a
 import { eventsAbout } from '../../platform/audit/repository.ts'
 import type { Db } from '../../platform/db/database.ts'
 import { NotFoundError } from '../../platform/http/errors.ts'
+import { withDisplayNames } from '../../platform/users/repository.ts'
 import { ENTITY_TYPES, normaliseEntity } from './entities.ts'
 import { networkAround } from './network.ts'
 import { assertMayRead, canReadOriginal, deniedAsNotFound, visibleOr404 } from './report-access.ts'
@@ -39,8 +40,9 @@ export function readingUseCases(db: Db) {
             compartment: report.compartment,
             details: { original },
           })
+          const [named] = await withDisplayNames(trx, [report], ['reporterUsername'])
           return {
-            report: { ...report, text: original ? report.text : null, grading: gradingFromColumns(report) },
+            report: { ...named, text: original ? report.text : null, grading: gradingFromColumns(report) },
             canReadOriginal: original,
             // A linked person outside the viewer's scope or compartments is shown as withheld, never named.
             nominals: nominals.map(n =>
@@ -49,10 +51,10 @@ export function readingUseCases(db: Db) {
                 : { role: n.role, withheld: true },
             ),
             entities: isReader ? entities : [],
-            history,
-            gradingHistory,
-            sanitisedVersions: sanitised,
-            disseminations: shared,
+            history: await withDisplayNames(trx, history, ['changedBy']),
+            gradingHistory: await withDisplayNames(trx, gradingHistory, ['gradedBy']),
+            sanitisedVersions: await withDisplayNames(trx, sanitised, ['writtenBy']),
+            disseminations: await withDisplayNames(trx, shared, ['authorisedBy']),
             related,
           }
         }),
@@ -63,14 +65,18 @@ export function readingUseCases(db: Db) {
     async readers(user: CurrentUser, ref: string) {
       const report = await repo.findVisibleReport(db, user, ref)
       if (!report) throw new NotFoundError()
-      return eventsAbout(db, { subjectType: 'intelligence-report', subjectId: ref, action: 'intelligence.viewed' })
+      const events = await eventsAbout(db, {
+        subjectType: 'intelligence-report',
+        subjectId: ref,
+        action: 'intelligence.viewed',
+      })
+      return withDisplayNames(db, events, ['actorUsername'])
     },
 
-    queue(user: CurrentUser) {
-      return repo.queue(db, user)
-    },
-
-    search(user: CurrentUser, filters: repo.SearchFilters) {
+    /** Reports matching the words and filters; `onlyCommonWords` where the words are all too common to search for. */
+    async search(user: CurrentUser, filters: repo.SearchFilters) {
+      if (filters.q?.trim() && (await repo.nothingToSearchFor(db, filters.q)))
+        return { rows: [], total: 0, totalCapped: false, onlyCommonWords: true }
       const readOriginal = user.can('intelligence:read-original')
       if (filters.entity) {
         // "07700 900123" finds the stored "+447700900123": try the value as each kind of entity.
@@ -79,7 +85,10 @@ export function readingUseCases(db: Db) {
         )
         filters = { ...filters, entity: forms[0] ?? filters.entity }
       }
-      return repo.searchReports(db, user, readOriginal, filters, SEARCH_PAGE_SIZE)
+      return {
+        ...(await repo.searchReports(db, user, readOriginal, filters, SEARCH_PAGE_SIZE)),
+        onlyCommonWords: false,
+      }
     },
 
     /** The two-link network around a nominal the user may see; the read is audited. */

@@ -51,10 +51,15 @@ export function deniedAsNotFound<T>(db: Db, user: CurrentUser, correlationId: st
   return auditingDenials(db, actorOf(user, correlationId), work)
 }
 
-/** What a step on a report did: its audit action and details, and what the caller is answered (if anything). */
-export type StepDone<T> = { action: string; details?: Record<string, unknown> } & (T extends undefined
-  ? { result?: undefined }
-  : { result: T })
+/**
+ * What a step on a report did: its audit action and details, and what the caller is answered (if anything). A step
+ * that puts the report in a compartment names it, so that its own event is as need-to-know as the report now is.
+ */
+export type StepDone<T> = {
+  action: string
+  details?: Record<string, unknown>
+  compartment?: string
+} & (T extends undefined ? { result?: undefined } : { result: T })
 
 /**
  * A step on one report (assessing it, disseminating it): scope, compartment and permission checked, one
@@ -78,7 +83,7 @@ export function stepOnReport<T = undefined>(
         subjectType: 'intelligence-report',
         subjectId: report.ref,
         establishmentCode: report.establishmentCode,
-        compartment: report.compartment,
+        compartment: done.compartment ?? report.compartment,
         details: done.details,
       })
       return done.result as T

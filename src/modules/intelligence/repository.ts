@@ -251,6 +251,18 @@ export function setLinkedTo(db: Executor, reportId: string, linkedToRef: string)
   return db.updateTable('intelligenceReport').set({ linkedToRef }).where('id', '=', reportId).execute()
 }
 
+/** Puts an open report in a compartment; false when it is no longer open (someone restricted it first). */
+export async function restrictReport(db: Executor, reportId: string, compartment: string) {
+  const moved = await db
+    .updateTable('intelligenceReport')
+    .set({ compartment })
+    .where('id', '=', reportId)
+    .where('compartment', 'is', null)
+    .returning('id')
+    .executeTakeFirst()
+  return moved !== undefined
+}
+
 /** An entity linked by an analyst (accepted, or marked do-not-link), replacing any earlier decision. */
 export function decideLinkedEntity(
   db: Executor,
@@ -370,40 +382,6 @@ export function removeDoNotLink(
 }
 
 // ---- Reading ----
-
-/** The triage queue: reports waiting for the security department, urgent first, then oldest. */
-export function queue(db: Executor, viewer: Viewer, limit = 100) {
-  return db
-    .selectFrom('intelligenceReport as r')
-    .innerJoin('establishment as e', 'e.code', 'r.establishmentCode')
-    .select([
-      'r.ref',
-      'r.status',
-      'r.urgent',
-      'r.submittedAt',
-      'r.threatAreas',
-      'r.sourceType',
-      'r.establishmentCode',
-      'e.name as establishmentName',
-    ])
-    .where('r.status', 'in', ['submitted', 'in-assessment'])
-    .where(visibleReport(viewer))
-    .orderBy('r.urgent', 'desc')
-    .orderBy('r.submittedAt', 'asc')
-    .limit(limit)
-    .execute()
-}
-
-export function reportsBy(db: Executor, reporterId: string, limit: number, offset: number) {
-  return db
-    .selectFrom('intelligenceReport as r')
-    .select(['r.ref', 'r.status', 'r.submittedAt', 'r.threatAreas', 'r.urgent'])
-    .where('r.reporterId', '=', reporterId)
-    .orderBy('r.submittedAt', 'desc')
-    .limit(limit)
-    .offset(offset)
-    .execute()
-}
 
 const PRISON_NUMBER = /^[A-Z]\d{4}[A-Z]{2}$/
 
@@ -566,4 +544,5 @@ export async function reportsByThreatArea(db: Executor, establishmentCode: strin
   return rows
 }
 
+export * from './reporting/repository.ts'
 export * from './search/repository.ts'

@@ -4,12 +4,16 @@ import {
   actionsFrom,
   compartmentsFor,
   disseminationBlockers,
+  GRADING_SCALES,
+  type GradingScheme,
   gradingLabel,
   gradingProblems,
   handlingCheck,
   nextStatus,
+  originatesOutsideHmpps,
   RECIPIENT_TYPES,
   reportRef,
+  restrictionProblem,
   withinHmpps,
 } from './rules.ts'
 
@@ -34,6 +38,33 @@ describe('need-to-know on submission', () => {
       compartment: null,
       originalCompartment: 'chis',
     })
+  })
+
+  // SMS spec 11 (MOU: NOMS/PREVENT) "provides instruction on the management of intelligence regarding extremism and
+  // radicalisation within prisons"; DESIGN "Need-to-know compartments (staff corruption, covert human intelligence
+  // sources, counter-terrorism) cut across roles: without the compartment a record does not exist for that user".
+  it('puts extremism reports in the counter-terrorism compartment', () => {
+    assert.deepEqual(compartmentsFor({ threatAreas: ['extremism', 'violence-disorder'], sourceType: 'overheard' }), {
+      compartment: 'counter-terrorism',
+      originalCompartment: null,
+    })
+  })
+
+  // The same compartments, one per report: a corrupt member of staff stays with counter-corruption.
+  it('keeps a report about staff corruption and extremism with counter-corruption', () => {
+    assert.equal(
+      compartmentsFor({ threatAreas: ['extremism', 'staff-corruption'], sourceType: 'chis' }).compartment,
+      'staff-corruption',
+    )
+  })
+
+  // DESIGN, the same paragraph: a triage decision puts an open report in a compartment; once there it stays.
+  it('restricts an open report at triage, and only an open one', () => {
+    assert.equal(restrictionProblem(null), null)
+    assert.equal(
+      restrictionProblem('counter-terrorism'),
+      'This report is already restricted to the counter-terrorism compartment',
+    )
   })
 
   it('leaves other reports open', () => {
@@ -80,6 +111,15 @@ describe('grading (DESIGN glossary: 3x5x2 and the NIM 5x5x5 of the LEA sharing p
         for (const handling of '12345') {
           assert.deepEqual(gradingProblems({ scheme: '5x5x5', source, intelligence, handling }), [])
         }
+  })
+
+  // Glossary: 5x5x5 intelligence "5 (... suspected to be false or malicious)"; 3x5x2 intelligence A–E "(...; not known;
+  // suspected to be false or malicious)".
+  it('reads 3x5x2 E and 5x5x5 5 as suspected to be false or malicious', () => {
+    const meaning = (scheme: GradingScheme, code: string) =>
+      GRADING_SCALES[scheme].intelligence.find(step => step.code === code)?.meaning
+    assert.equal(meaning('3x5x2', 'E'), 'Suspected to be false or malicious')
+    assert.equal(meaning('5x5x5', '5'), 'Suspected to be false or malicious')
   })
 
   it('writes the grade as it appears on a report', () => {
@@ -133,6 +173,28 @@ describe('dissemination (LEA sharing principles, "Prison information to be discl
     assert.equal(handlingCheck(four, 'establishment', false).withinTerms, true)
     for (const handling of ['1', '2', '3'])
       assert.equal(handlingCheck({ ...five, handling }, 'police', false).withinTerms, true)
+  })
+
+  // LEA sharing principles: "Where there isn't a PIO for the prison establishment, the force FIB where the prison is
+  // located will be the conduit" (police intelligence reaches the prison through the PIO); 5x5x5 handling code 5:
+  // "No further dissemination: refer to the originator".
+  it('knows police intelligence, from another agency or the PIO, as originating outside HMPPS', () => {
+    assert.equal(originatesOutsideHmpps({ sourceType: 'other-agency', reporterRoles: ['analyst'] }), true)
+    assert.equal(originatesOutsideHmpps({ sourceType: 'own-observation', reporterRoles: ['pio'] }), true)
+    assert.equal(originatesOutsideHmpps({ sourceType: 'told-by-prisoner', reporterRoles: ['reporter'] }), false)
+  })
+
+  // The same: handling code 5 on intelligence from outside HMPPS is the originator's to release, never a local override.
+  it('lets no one override handling code 5 on intelligence from outside HMPPS, and says whom to ask', () => {
+    const five = { scheme: '5x5x5' as const, source: 'B', intelligence: '2', handling: '5' }
+    const police = handlingCheck(five, 'socu', false, true)
+    assert.equal(police.withinTerms, false)
+    assert.equal(police.withinTerms ? true : police.overridable, false)
+    assert.match(police.withinTerms ? '' : police.reason, /originating force through the prison intelligence officer/)
+    const ours = handlingCheck(five, 'socu', false, false)
+    assert.equal(ours.withinTerms ? false : ours.overridable, true, 'HMPPS intelligence may still be overridden')
+    const four = handlingCheck({ ...five, handling: '4' }, 'establishment', false, true)
+    assert.equal(four.withinTerms, true, 'code 4 within HMPPS is unchanged by where it came from')
   })
 
   // Issue 4.7: "or a 3x5x2 C with conditions, blocks dissemination outside its terms"

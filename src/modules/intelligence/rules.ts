@@ -83,15 +83,40 @@ export function reportRef(establishmentCode: string, year: number, sequence: num
   return `IR-${establishmentCode}-${year}-${String(sequence).padStart(6, '0')}`
 }
 
+// Need-to-know compartments a whole report can be put in (DESIGN.md "Who uses it": "without the compartment a record
+// does not exist for that user"): by its threat area at submission, or by an analyst's decision at triage.
+export const REPORT_COMPARTMENTS = ['staff-corruption', 'counter-terrorism'] as const
+export type ReportCompartment = (typeof REPORT_COMPARTMENTS)[number]
+
+export const REPORT_COMPARTMENT_NAMES: Record<ReportCompartment, string> = {
+  'staff-corruption': 'Staff corruption',
+  'counter-terrorism': 'Counter-terrorism',
+}
+
+// The threat areas that put a report in a compartment, the first that applies winning: a report about a corrupt
+// member of staff stays with counter-corruption even where it is also about extremism.
+const COMPARTMENT_OF_THREAT: readonly [ThreatArea, ReportCompartment][] = [
+  ['staff-corruption', 'staff-corruption'],
+  ['extremism', 'counter-terrorism'],
+]
+
 /**
- * Need-to-know for a new report. Staff corruption intelligence lives only in its compartment; a CHIS's original
- * words are read only in the CHIS compartment, while the sanitised text can be shared as usual.
+ * Need-to-know for a new report. Staff corruption and extremism intelligence live only in their compartments; a
+ * CHIS's original words are read only in the CHIS compartment, while the sanitised text can be shared as usual.
  */
 export function compartmentsFor(report: { threatAreas: readonly ThreatArea[]; sourceType: SourceType }) {
+  const byThreat = COMPARTMENT_OF_THREAT.find(([threat]) => report.threatAreas.includes(threat))
   return {
-    compartment: report.threatAreas.includes('staff-corruption') ? ('staff-corruption' as const) : null,
+    compartment: byThreat ? byThreat[1] : null,
     originalCompartment: report.sourceType === 'chis' ? ('chis' as const) : null,
   }
+}
+
+/** Why a report cannot be put in a compartment at triage, or null. Once restricted it is the holders' to manage. */
+export function restrictionProblem(current: string | null): string | null {
+  if (current === null) return null
+  const name = REPORT_COMPARTMENT_NAMES[current as ReportCompartment] ?? current
+  return `This report is already restricted to the ${name.toLowerCase()} compartment`
 }
 
 // ---- Grading (DESIGN.md glossary; LEA sharing principles: NIM 5x5x5, Appendix D) ----
@@ -113,7 +138,7 @@ export const GRADING_SCALES: Record<GradingScheme, { source: Scale; intelligence
       { code: 'B', meaning: 'Known indirectly to the source but corroborated' },
       { code: 'C', meaning: 'Known indirectly to the source' },
       { code: 'D', meaning: 'Not known' },
-      { code: 'E', meaning: 'Suspected to be false' },
+      { code: 'E', meaning: 'Suspected to be false or malicious' },
     ],
     handling: [
       { code: 'P', meaning: 'Lawful sharing permitted' },
@@ -133,7 +158,7 @@ export const GRADING_SCALES: Record<GradingScheme, { source: Scale; intelligence
       { code: '2', meaning: 'Known personally to the source but not to the officer' },
       { code: '3', meaning: 'Not personally known to the source but corroborated' },
       { code: '4', meaning: 'Cannot be judged' },
-      { code: '5', meaning: 'Suspected to be false' },
+      { code: '5', meaning: 'Suspected to be false or malicious' },
     ],
     handling: [
       { code: '1', meaning: 'May be disseminated to other law enforcement and prosecuting agencies' },
@@ -303,28 +328,52 @@ export function withinHmpps(recipient: RecipientType): boolean {
   return recipient === 'establishment' || recipient === 'socu' || recipient === 'probation'
 }
 
-export type HandlingVerdict = { withinTerms: true } | { withinTerms: false; reason: string }
+/**
+ * LEA sharing principles: police intelligence reaches the prison through the PIO (or the force intelligence bureau).
+ * A report from another agency, or made by the PIO, has its originator outside HMPPS.
+ */
+export function originatesOutsideHmpps(report: { sourceType: string; reporterRoles: readonly string[] }): boolean {
+  return report.sourceType === 'other-agency' || report.reporterRoles.includes('pio')
+}
+
+export type HandlingVerdict = { withinTerms: true } | { withinTerms: false; reason: string; overridable: boolean }
 
 /**
  * Whether sharing with this recipient is within the grading's handling terms. Outside them a dissemination is
- * blocked unless a head of security records an override with reasons.
+ * blocked unless a head of security records an override with reasons, except handling code 5 on intelligence from
+ * outside HMPPS: only its originator can release that.
  */
-export function handlingCheck(grading: Grading, recipient: RecipientType, conditionsMet: boolean): HandlingVerdict {
+export function handlingCheck(
+  grading: Grading,
+  recipient: RecipientType,
+  conditionsMet: boolean,
+  fromOutsideHmpps = false,
+): HandlingVerdict {
   if (grading.scheme === '5x5x5') {
+    if (grading.handling === '5' && fromOutsideHmpps) {
+      return {
+        withinTerms: false,
+        overridable: false,
+        reason:
+          'Handling code 5: this intelligence came from outside HMPPS, so only its originator can release it. Ask the originating force through the prison intelligence officer (PIO), or the agency that sent it',
+      }
+    }
     if (grading.handling === '5') {
       return {
         withinTerms: false,
+        overridable: true,
         reason: 'Handling code 5: no further dissemination without referring to the originator',
       }
     }
     if (grading.handling === '4' && !withinHmpps(recipient)) {
-      return { withinTerms: false, reason: 'Handling code 4: dissemination within HMPPS only' }
+      return { withinTerms: false, overridable: true, reason: 'Handling code 4: dissemination within HMPPS only' }
     }
     return { withinTerms: true }
   }
   if (grading.handling === 'C' && !conditionsMet) {
     return {
       withinTerms: false,
+      overridable: true,
       reason: `Handling code C: the conditions were not confirmed (${grading.conditions ?? ''})`,
     }
   }

@@ -8,6 +8,7 @@ import {
   NOMINAL_ROLES,
   PURPOSES,
   RECIPIENT_TYPES,
+  REPORT_COMPARTMENTS,
   SOURCE_TYPES,
   STATUSES,
   THREAT_AREAS,
@@ -54,12 +55,17 @@ export const submitSchema = z.object({
     asList,
     z
       .array(z.enum(THREAT_AREAS, { error: 'Select threat areas from the list' }))
-      .min(1, 'Select at least one threat area'),
+      .min(1, 'Select what the intelligence is about'),
   ),
   urgent: z.preprocess(value => value === true || value === 'true' || value === 'yes', z.boolean()).default(false),
   nominals: z.array(nominalReference).max(50, 'Name at most 50 people in one report').default([]),
 })
 export type SubmitInput = z.output<typeof submitSchema>
+
+/** The report page asks "Is it urgent?" with no answer chosen for the reporter (the API keeps its default). */
+export const submitPageSchema = submitSchema.extend({
+  urgent: z.enum(['yes', 'no'], { error: 'Select yes if it is urgent' }).transform(answer => answer === 'yes'),
+})
 
 /** The page's own fields: picked prisoners and typed names, one per line. */
 export const submitFormSchema = z.object({
@@ -117,6 +123,17 @@ export const closeSchema = z.object({
   linkedToRef: optional(reportReference),
 })
 export type CloseInput = z.output<typeof closeSchema>
+
+/** A triage decision that the report is need-to-know: the compartment, and why. */
+export const restrictSchema = z.object({
+  compartment: z.enum(REPORT_COMPARTMENTS, { error: 'Select who needs to know' }),
+  reason: z
+    .string({ error: 'Enter why only they need to know' })
+    .trim()
+    .min(1, 'Enter why only they need to know')
+    .max(2000, 'The reason must be 2,000 characters or fewer'),
+})
+export type RestrictInput = z.output<typeof restrictSchema>
 
 /** A workflow action by its name in rules.ts, with the reason where the action needs one. */
 export const workflowActionSchema = z.object({

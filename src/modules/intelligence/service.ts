@@ -4,6 +4,7 @@ import { disseminationUseCases } from './dissemination.ts'
 import { readingUseCases } from './reading.ts'
 import { settingsUseCases } from './settings.ts'
 import { submissionUseCases } from './submission.ts'
+import { triageUseCases } from './triage.ts'
 
 export { SEARCH_PAGE_SIZE } from './reading.ts'
 
@@ -16,6 +17,7 @@ export function intelligenceService(db: Db) {
   return {
     ...submissionUseCases(db),
     ...reading,
+    ...triageUseCases(db),
     ...assessmentUseCases(db),
     ...disseminationUseCases(db, reading.read),
     ...settingsUseCases(db),

@@ -1,7 +1,7 @@
 import type { CurrentUser } from '../../platform/access/user.ts'
 import { actorOf, auditedTransaction } from '../../platform/audit/audit.ts'
 import type { Db } from '../../platform/db/database.ts'
-import { ValidationError } from '../../platform/http/errors.ts'
+import { NotFoundError, ValidationError } from '../../platform/http/errors.ts'
 import { linkNominals, suggestEntities } from './linking.ts'
 import * as repo from './repository.ts'
 import { compartmentsFor, reportRef, type SourceType, type ThreatArea } from './rules.ts'
@@ -94,5 +94,30 @@ export function submissionUseCases(db: Db) {
     mine(user: CurrentUser, page: number) {
       return repo.reportsBy(db, user.id, 25, (page - 1) * 25)
     },
+
+    /** One of the reporter's own reports as they sent it, and where it stands. */
+    sentReport: (user: CurrentUser, ref: string, correlationId: string | null) =>
+      sentReport(db, user, ref, correlationId),
   }
+}
+
+/**
+ * One of the reporter's own reports as they sent it, and where it stands: no intelligence:read needed, since they
+ * wrote it. Another's report is "not found". The look is audited as every view of a report's words is.
+ */
+function sentReport(db: Db, user: CurrentUser, ref: string, correlationId: string | null, now = new Date()) {
+  return auditedTransaction(db, actorOf(user, correlationId), now, async (trx, audit) => {
+    const report = await repo.reportSentBy(trx, user.id, ref)
+    if (!report) throw new NotFoundError()
+    const people = await repo.nominalsLinkedBy(trx, report.id, report.reporterUsername)
+    await audit({
+      action: 'intelligence.viewed',
+      subjectType: 'intelligence-report',
+      subjectId: report.ref,
+      establishmentCode: report.establishmentCode,
+      compartment: report.compartment,
+      details: { original: true, asSent: true },
+    })
+    return { report, people }
+  })
 }

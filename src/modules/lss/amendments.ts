@@ -2,11 +2,13 @@ import type { CurrentUser } from '../../platform/access/user.ts'
 import { actorOf, auditedTransaction } from '../../platform/audit/audit.ts'
 import type { Db, Executor } from '../../platform/db/database.ts'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/http/errors.ts'
+import { withDisplayNames } from '../../platform/users/repository.ts'
 import { mayEdit, visibleAmendment, visibleInstruction, withDenials } from './access.ts'
 import {
   amendmentsAwaiting,
   amendmentWithInstruction,
   decisionsOf,
+  decisionsOfAmendments,
   establishmentOf,
   findAmendmentIdByRef,
   insertAmendment,
@@ -51,8 +53,8 @@ const isOpen = (status: string) => (OPEN_STATUSES as readonly string[]).includes
 
 /** The amendment as a person or system sees it, with its route, decisions and what is still required. */
 export async function amendmentView(db: Executor, amendmentId: string) {
-  const amendment = await amendmentWithInstruction(db, amendmentId)
-  const decisions = await decisionsOf(db, amendmentId)
+  const [amendment] = await withDisplayNames(db, [await amendmentWithInstruction(db, amendmentId)], ['proposer'])
+  const decisions = await withDisplayNames(db, await decisionsOf(db, amendmentId), ['decidedBy'])
   const base = await instructionVersion(db, amendment.instructionId, amendment.baseVersion)
   const route = amendment.requiredApprovals as ApproverRole[]
   return {
@@ -300,9 +302,26 @@ async function withdraw(
   )
 }
 
-/** The amendment log (LSS PF 4.17): every field of every amendment in the user's scope, filterable. */
-function log(db: Db, user: CurrentUser, filter: LogFilter) {
-  return selectAmendmentLog(db, user.establishmentCodes, filter)
+/**
+ * The amendment log (LSS PF 4.17): every field of every amendment in the user's scope, filterable, with each
+ * amendment's decisions and the names of the people who proposed and decided.
+ */
+async function log(db: Db, user: CurrentUser, filter: LogFilter) {
+  const rows = await withDisplayNames(db, await selectAmendmentLog(db, user.establishmentCodes, filter), ['proposer'])
+  const decisions = await withDisplayNames(
+    db,
+    await decisionsOfAmendments(
+      db,
+      rows.map(row => row.id),
+    ),
+    ['decidedBy'],
+  )
+  const byAmendment = new Map<string, typeof decisions>()
+  for (const d of decisions) byAmendment.set(d.amendmentId, [...(byAmendment.get(d.amendmentId) ?? []), d])
+  return rows.map(row => ({
+    ...row,
+    decisions: (byAmendment.get(row.id) ?? []).map(d => ({ ...d, onEarlierText: d.textHash !== row.textHash })),
+  }))
 }
 
 /** Amendments waiting for a decision from one of the user's approver roles, oldest first. */

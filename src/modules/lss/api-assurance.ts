@@ -191,9 +191,10 @@ export function assuranceApi(app: FastifyInstance, api: Api, lss: LssService) {
     operationId: 'prepareLssAssuranceStatement',
     method: 'POST',
     url: '/api/v1/lss/assurance-statements',
-    summary: 'Prepare this year’s assurance statement on the LSS as published (needs an assessment this year)',
+    summary:
+      'The PGD prepares this year’s assurance statement on the LSS as published, with the level of assurance and the additional checks (LSS PF 4.19–4.20; needs an assessment in the last twelve months)',
     tag: TAG,
-    permission: 'lss:assure',
+    permission: 'lss:set-assurance-level',
     body: statementSchema,
     response: apiStatement,
     status: 201,

@@ -280,7 +280,10 @@ function amendmentChangeApi(app: FastifyInstance, api: Api, lss: LssService) {
     query: logQuery.omit({ format: true }),
     response: z.object({ results: z.array(z.record(z.string(), z.unknown())) }),
     handler: async ({ user, query }) => ({
-      results: (await lss.log(user, query)).map(row => ({ ...row, proposedAt: row.proposedAt.toISOString() })),
+      results: (await lss.log(user, query)).map(({ decisions: _decisions, ...row }) => ({
+        ...row,
+        proposedAt: row.proposedAt.toISOString(),
+      })),
     }),
   })
 }

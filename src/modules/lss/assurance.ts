@@ -2,7 +2,8 @@ import type { CurrentUser } from '../../platform/access/user.ts'
 import { actorOf, auditedTransaction } from '../../platform/audit/audit.ts'
 import type { Db } from '../../platform/db/database.ts'
 import { londonToday } from '../../platform/deadlines/deadlines.ts'
-import { NotFoundError, ValidationError } from '../../platform/http/errors.ts'
+import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/http/errors.ts'
+import { withDisplayNames } from '../../platform/users/repository.ts'
 import { lockedStatement, visibleStatement, withDenials } from './access.ts'
 import { strategy } from './instructions.ts'
 import {
@@ -15,12 +16,12 @@ import {
 import { lastCompleted } from './risk-assessment.ts'
 import { assessmentSupportsAssurance, modelStatement, signatureProblem } from './rules.ts'
 
-// The annual assurance statement (LSS PF 4.18–4.21): prepared on the LSS as published, signed by the Governor and
-// the prison group director.
+// The annual assurance statement (LSS PF 4.18–4.21): prepared by the prison group director on the LSS as published,
+// with the level of assurance and the additional checks they set, then signed by the Governor and the PGD.
 
 async function statements(db: Db, user: CurrentUser, establishmentCode: string) {
   if (!user.inScope(establishmentCode)) throw new NotFoundError()
-  return statementsOf(db, establishmentCode)
+  return withDisplayNames(db, await statementsOf(db, establishmentCode), ['governorUsername', 'pgdUsername'])
 }
 
 /** Prepares this year's statement on the current LSS; the PGD's level and checks are set here (LSS PF 4.19–4.20). */
@@ -31,6 +32,9 @@ async function prepareStatement(
   correlationId: string,
   now = new Date(),
 ) {
+  // LSS PF 4.19–4.20: the level and the checks are the PGD's to set; a Governor signs what the PGD prepared.
+  if (!user.can('lss:set-assurance-level'))
+    throw new ForbiddenError('Only the prison group director sets the level of assurance and the additional checks.')
   if (!user.inScope(input.establishmentCode))
     throw ValidationError.field('establishmentCode', 'Select an establishment you oversee')
   const today = londonToday(now)
@@ -70,7 +74,14 @@ async function prepareStatement(
 }
 
 async function statement(db: Db, user: CurrentUser, id: string, correlationId: string | null = null) {
-  return withDenials(db, user, correlationId, () => visibleStatement(db, user, id))
+  return withDenials(db, user, correlationId, async () => {
+    const [named] = await withDisplayNames(
+      db,
+      [await visibleStatement(db, user, id)],
+      ['governorUsername', 'pgdUsername'],
+    )
+    return named
+  })
 }
 
 /** Signs as Governor or PGD: two different people, once each, on the LSS version the statement certifies. */

@@ -1,12 +1,19 @@
 import type { CurrentUser } from '../../platform/access/user.ts'
-import { addDays, type DeadlineItem, type DeadlineSource, londonToday } from '../../platform/deadlines/deadlines.ts'
+import {
+  addDays,
+  type DeadlineItem,
+  type DeadlineSource,
+  londonToday,
+  waitedInWords,
+} from '../../platform/deadlines/deadlines.ts'
+import type { WorkSection, WorkSource } from '../../platform/deadlines/work.ts'
 import { APPROVER_NAMES, type ApproverRole, assuranceDue, riskAssessmentDue } from './rules.ts'
 import type { LssService } from './service.ts'
 
 /** Days an approver has to decide an amendment before it shows as overdue. */
 const DECISION_DAYS = 14
 
-/** The LSS clocks for one user: the risk assessment and assurance statement, instruction reviews, decisions. */
+/** The LSS clocks for one user: the risk assessment, assurance statements and instruction reviews. */
 export const lssDeadlines = (lss: LssService): DeadlineSource => ({
   name: 'LSS',
   async list(user: CurrentUser, today: string): Promise<DeadlineItem[]> {
@@ -14,7 +21,6 @@ export const lssDeadlines = (lss: LssService): DeadlineSource => ({
       riskAssessmentClock(lss, user, today),
       assuranceClocks(lss, user, today),
       instructionReviews(lss, user, today),
-      decisionsAwaited(lss, user),
     ])
     return lists.flat()
   },
@@ -47,7 +53,9 @@ async function assuranceClocks(lss: LssService, user: CurrentUser, today: string
   const items: DeadlineItem[] = []
   for (const establishmentCode of await lss.establishmentsWithLss(codes)) {
     items.push({
-      title: `Annual LSS assurance statement, ${establishmentCode}`,
+      title: 'Annual LSS assurance statement',
+      group: 'Annual LSS assurance statements',
+      establishmentCode,
       dueDate: assuranceDue(await lss.lastSigned(establishmentCode), today),
       href: `/lss/assurance?establishment=${establishmentCode}`,
       source: 'LSS',
@@ -68,14 +76,36 @@ async function instructionReviews(lss: LssService, user: CurrentUser, today: str
   }))
 }
 
-async function decisionsAwaited(lss: LssService, user: CurrentUser): Promise<DeadlineItem[]> {
-  return (await lss.awaiting(user)).map(a => {
-    const role = a.status.replace('awaiting-', '') as ApproverRole
+/**
+ * Amendments waiting for the user's decision as Governor, PGD or Executive Director (LSS PF 4.13–4.16), oldest first;
+ * one waiting longer than the days an approver has is marked overdue.
+ */
+export const lssDecisionWork = (lss: LssService): WorkSource => ({
+  name: 'LSS decisions',
+  order: 20,
+  async list(user: CurrentUser, now: Date): Promise<WorkSection | null> {
+    if (!user.can('lss:decide')) return null
+    const awaited = await lss.awaiting(user)
+    const today = londonToday(now)
     return {
-      title: `Decide amendment ${a.ref} (${a.establishmentCode}) as ${APPROVER_NAMES[role]}`,
-      dueDate: addDays(londonToday(a.proposedAt), DECISION_DAYS),
-      href: `/lss/amendments/${a.ref}`,
-      source: 'LSS',
+      title: 'LSS amendments awaiting your decision',
+      summary:
+        awaited.length === 0
+          ? 'No amendment to the Local Security Strategy is waiting for your decision.'
+          : `${awaited.length} ${awaited.length === 1 ? 'amendment is' : 'amendments are'} waiting for your decision.`,
+      href: '/lss/amendments',
+      linkText: 'See the amendment log',
+      lines: awaited.map(a => {
+        const role = a.status.replace('awaiting-', '') as ApproverRole
+        const overdue = addDays(londonToday(a.proposedAt), DECISION_DAYS) < today
+        return {
+          text: `Decide amendment ${a.ref}: ${a.instructionTitle}`,
+          href: `/lss/amendments/${a.ref}`,
+          detail: `As ${APPROVER_NAMES[role]}, proposed ${waitedInWords(a.proposedAt, now).toLowerCase()} ago`,
+          establishmentCode: a.establishmentCode,
+          ...(overdue ? { tag: { text: 'Overdue', colour: 'red' as const } } : {}),
+        }
+      }),
     }
-  })
-}
+  },
+})

@@ -2,6 +2,7 @@ import type { CurrentUser } from '../../platform/access/user.ts'
 import { actorOf, auditedTransaction } from '../../platform/audit/audit.ts'
 import type { Db } from '../../platform/db/database.ts'
 import { ForbiddenError, NotFoundError } from '../../platform/http/errors.ts'
+import { withDisplayNames } from '../../platform/users/repository.ts'
 import { mayEdit, visibleInstruction, withDenials } from './access.ts'
 import {
   acknowledgementOf,
@@ -45,8 +46,8 @@ async function instruction(db: Db, user: CurrentUser, id: string, correlationId:
     ])
     return {
       instruction: found,
-      versions,
-      amendments,
+      versions: await withDisplayNames(db, versions, ['publishedBy']),
+      amendments: await withDisplayNames(db, amendments, ['proposer']),
       acknowledged: acknowledged ?? null,
       canEdit: await mayEdit(db, user, found.establishmentCode),
     }

@@ -1,6 +1,6 @@
 import { ConflictError, ForbiddenError } from '../../platform/http/errors.ts'
 import type { PageContext, Pages } from '../../platform/http/pages.ts'
-import { AMENDMENT_STATUS_NAMES, wordDiff } from './rules.ts'
+import { AMENDMENT_STATUS_NAMES, APPROVER_NAMES, type ApproverRole, wordDiff } from './rules.ts'
 import { amendmentSchema, decisionSchema, idParams, logQuery, refParams, reviseSchema } from './schema.ts'
 import type { LssService } from './service.ts'
 
@@ -127,7 +127,9 @@ function amendmentLogPage(pages: Pages, lss: LssService) {
         return reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', 'attachment; filename="lss-amendment-log.csv"')
-          .send(amendmentLogCsv(rows))
+          .send(
+            amendmentLogCsv(rows.map(row => ({ ...row, decisions: row.decisions.map(decisionInWords).join('; ') }))),
+          )
       }
       const csvQuery = new URLSearchParams({ ...stripEmpty(filter), format: 'csv' }).toString()
       return render('log', { filter, rows, csvQuery })
@@ -149,7 +151,7 @@ const LOG_COLUMNS = [
   ['instructionRef', 'Instruction'],
   ['instructionTitle', 'Instruction title'],
   ['riskArea', 'Risk area'],
-  ['proposer', 'Proposed by'],
+  ['proposerName', 'Proposed by'],
   ['proposedAt', 'Proposed at'],
   ['baseVersion', 'Amends version'],
   ['change', 'Change'],
@@ -159,8 +161,28 @@ const LOG_COLUMNS = [
   ['status', 'Status'],
   ['publishedVersion', 'Published as version'],
   ['textHash', 'Hash of the proposed text'],
-  ['decisionSummary', 'Decisions'],
+  ['decisions', 'Decisions'],
 ] as const
+
+const DECISION_WORDS = { approve: 'Approved', reject: 'Rejected', withdraw: 'Withdrawn' } as Record<string, string>
+
+/** "Approved by Jo Bloggs, Governor, 2026-11-25 14:30: notes", for the CSV's decisions column. */
+function decisionInWords(d: {
+  decision: string
+  role: string
+  decidedByName: string
+  decidedAt: Date
+  notes: string | null
+  onEarlierText: boolean
+}) {
+  const role = APPROVER_NAMES[d.role as ApproverRole]
+  const when = d.decidedAt.toLocaleString('sv-SE', { timeZone: 'Europe/London' }).slice(0, 16)
+  return [
+    `${DECISION_WORDS[d.decision] ?? d.decision} by ${d.decidedByName}${role ? `, ${role}` : ''}, ${when}`,
+    d.notes ? `: ${d.notes}` : '',
+    d.onEarlierText ? ' (on an earlier text)' : '',
+  ].join('')
+}
 
 /** CSV of the log, with formula-looking cells neutralised for spreadsheets. */
 export function amendmentLogCsv(rows: readonly Record<string, unknown>[]): string {

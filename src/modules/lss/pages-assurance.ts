@@ -31,7 +31,7 @@ export function assurancePages(pages: Pages, lss: LssService) {
   })
 
   pages.post('/lss/assurance', {
-    permission: 'lss:assure',
+    permission: 'lss:set-assurance-level',
     body: statementSchema,
     invalid: async ({ user, render }, form) => {
       // The page again for the establishment chosen, if the user oversees it; their own otherwise.

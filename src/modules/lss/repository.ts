@@ -227,6 +227,17 @@ export function decisionsOf(db: Executor, amendmentId: string) {
     .execute()
 }
 
+/** The decisions on several amendments in one query, oldest first (the amendment log). */
+export function decisionsOfAmendments(db: Executor, amendmentIds: readonly string[]) {
+  if (amendmentIds.length === 0) return Promise.resolve([])
+  return db
+    .selectFrom('lssAmendmentDecision')
+    .selectAll()
+    .where('amendmentId', 'in', [...amendmentIds])
+    .orderBy('id')
+    .execute()
+}
+
 export function openAmendmentOf(db: Executor, instructionId: string, openStatuses: readonly string[]) {
   return db
     .selectFrom('lssAmendment')
@@ -279,8 +290,9 @@ export function amendmentLog(db: Executor, codes: readonly string[] | 'all', fil
   let query = db
     .selectFrom('lssAmendment as a')
     .innerJoin('lssInstruction as i', 'i.id', 'a.instructionId')
+    .innerJoin('establishment as e', 'e.code', 'a.establishmentCode')
     .selectAll('a')
-    .select(['i.ref as instructionRef', 'i.title as instructionTitle', 'i.riskArea'])
+    .select(['i.ref as instructionRef', 'i.title as instructionTitle', 'i.riskArea', 'e.name as establishmentName'])
     .select(eb =>
       eb
         .selectFrom('lssAmendmentDecision as d')

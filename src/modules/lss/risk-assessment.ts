@@ -3,6 +3,7 @@ import { actorOf, auditedTransaction } from '../../platform/audit/audit.ts'
 import type { Db, Executor } from '../../platform/db/database.ts'
 import type { EvidenceSource } from '../../platform/evidence/evidence.ts'
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/http/errors.ts'
+import { withDisplayNames } from '../../platform/users/repository.ts'
 import { visibleAssessment, withDenials } from './access.ts'
 import {
   assessmentCounts,
@@ -44,13 +45,14 @@ async function assessments(db: Db, user: CurrentUser, establishmentCode: string)
     assessmentsOf(db, establishmentCode),
     significantChangesOf(db, establishmentCode),
   ])
-  return { assessments: list, changes }
+  return { assessments: list, changes: await withDisplayNames(db, changes, ['recordedBy']) }
 }
 
 async function assessment(db: Db, user: CurrentUser, ref: string, correlationId: string | null = null) {
   return withDenials(db, user, correlationId, async () => {
     const found = await visibleAssessment(db, user, ref)
-    return { assessment: found, ...(await assessmentParts(db, found.id)) }
+    const [named] = await withDisplayNames(db, [found], ['completedBy'])
+    return { assessment: named, ...(await assessmentParts(db, found.id)) }
   })
 }
 

@@ -2,7 +2,7 @@ import type { CurrentUser } from '../../platform/access/user.ts'
 import { actorOf, auditedTransaction } from '../../platform/audit/audit.ts'
 import type { Db } from '../../platform/db/database.ts'
 import { ValidationError } from '../../platform/http/errors.ts'
-import { findUserHome } from '../../platform/users/repository.ts'
+import { findUserHome, withDisplayNames } from '../../platform/users/repository.ts'
 import { editorsOf, insertEditor, pgdRequiredAt, savePgdRequired } from './repository.ts'
 
 // The LSS owner's settings for their establishment: whether amendments need the PGD (LSS PF 4.16), and the staff
@@ -28,8 +28,8 @@ async function setPgdRequired(
   })
 }
 
-function editors(db: Db, user: CurrentUser) {
-  return editorsOf(db, user.establishmentCode)
+async function editors(db: Db, user: CurrentUser) {
+  return withDisplayNames(db, await editorsOf(db, user.establishmentCode), ['username', 'nominatedBy'])
 }
 
 /** Nominates a member of staff of the same establishment to edit the LSS. */

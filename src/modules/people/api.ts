@@ -110,6 +110,7 @@ const apiEstablishment = z.object({
 const apiImportSummary = z.object({
   runId: z.string(),
   records: z.number().int(),
+  imported: z.number().int().describe('records accepted (created, updated or unchanged); the rest were rejected'),
   created: z.number().int(),
   updated: z.number().int(),
   unchanged: z.number().int(),

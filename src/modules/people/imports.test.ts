@@ -96,6 +96,7 @@ describe('importPrisoners', () => {
   it('creates the valid records and rejects the malformed ones, by record number and field', async () => {
     const summary = await run(records)
     assert.equal(summary.records, 10)
+    assert.equal(summary.imported, 8)
     assert.equal(summary.created, 8)
     assert.equal(summary.updated, 0)
     assert.equal(summary.unchanged, 0)
@@ -297,14 +298,122 @@ describe('importPrisoners', () => {
     assert.equal(await countRows(db, 'peopleTransfer'), transfers)
   })
 
-  it('refuses an OUT record for a prisoner it does not hold', async () => {
-    const summary = await run([{ ...structuredClone(records[0]), prisonerNumber: 'G7777ZZ', prisonId: 'OUT' }])
+  it('refuses an OUT record for a prisoner it does not hold when it names no prison to hold them under', async () => {
+    const { lastPrisonId: _last, ...kevin } = structuredClone(records[0]) as FixtureRecord & { lastPrisonId?: string }
+    const summary = await run([{ ...kevin, prisonerNumber: 'G7777ZZ', prisonId: 'OUT' }])
     assert.equal(summary.created, 0)
+    assert.equal(summary.imported, 0)
     assert.equal(summary.rejected, 1)
     assert.match(summary.rejections[0].reasons[0], /^prisonId: OUT for a prisoner Portcullis does not yet hold/)
     assert.equal(
       await db.selectFrom('peopleNominal').select('id').where('ref', '=', 'G7777ZZ').executeTakeFirst(),
       undefined,
+    )
+  })
+})
+
+describe('importPrisoners with records as Prisoner Search gives them today', () => {
+  const CURRENT = readFileSync(new URL('../../../test/fixtures/prisoner-search-current.json', import.meta.url), 'utf8')
+  let database: DatabaseHandle
+  let db: Db
+  let summary: Awaited<ReturnType<typeof importPrisoners>>
+  const page = parsePrisonerFile(CURRENT)
+  assert.ok('records' in page)
+  const run = (file: unknown[]) => importPrisoners(db, ACTOR, { fileName: 'page.json', records: file }, { now: NOW })
+
+  before(async () => {
+    database = await testDatabase()
+    db = database.db
+    summary = await run(page.records)
+  })
+  after(() => database.close())
+
+  it('counts what it accepted: 3 of 4 records, 1 rejected', () => {
+    assert.deepEqual(
+      [summary.records, summary.imported, summary.created, summary.rejected],
+      [4, 3, 3, 1],
+      JSON.stringify(summary.rejections),
+    )
+  })
+
+  it('takes an alert that carries only alertType and alertCode as active', async () => {
+    assert.deepEqual(
+      (await flagsOf(db, 'A4821RM')).map(f => [f.alertCode, f.change, f.activeFrom, f.activeTo]),
+      [
+        ['XCU', 'created', TODAY, null],
+        ['XEL', 'created', TODAY, null],
+      ],
+    )
+    assert.deepEqual(summary.unknownAlertCodes, ['HA', 'MFL'], 'codes Portcullis does not hold are named, not created')
+    assert.equal((await nominal(db, 'A4821RM')).inCustody, true)
+  })
+
+  it('imports a released person it does not hold as out of custody, at the prison they left', async () => {
+    const connor = await nominal(db, 'G6137UV')
+    assert.deepEqual([connor.establishmentCode, connor.inCustody], ['LEI', false])
+    assert.equal(connor.releaseDate, '2026-07-08')
+    assert.deepEqual(
+      (await flagsOf(db, 'G6137UV')).map(f => f.alertCode),
+      ['XGANG'],
+      'their history is kept',
+    )
+    const transfers = await db
+      .selectFrom('peopleTransfer')
+      .select(['fromEstablishment', 'toEstablishment'])
+      .where('nominalId', '=', connor.id)
+      .execute()
+    assert.deepEqual(transfers, [{ fromEstablishment: null, toEstablishment: 'LEI' }])
+  })
+
+  it('imports a restricted patient discharged to hospital in the scope of their supporting prison', async () => {
+    const stephen = await nominal(db, 'A0919KP')
+    assert.deepEqual([stephen.establishmentCode, stephen.inCustody], ['MDI', false], 'MDI supports, WWI was the last')
+    assert.deepEqual(
+      (await flagsOf(db, 'A0919KP')).map(f => f.alertCode),
+      ['XSA'],
+    )
+  })
+
+  it('rejects a released person naming no prison, saying why', async () => {
+    assert.deepEqual(summary.rejections, [
+      {
+        record: 4,
+        prisonerNumber: 'G2750TB',
+        reasons: [
+          'prisonId: OUT for a prisoner Portcullis does not yet hold, and the record names no supportingPrisonId or ' +
+            'lastPrisonId to hold them under; import them from their prison first',
+        ],
+      },
+    ])
+    const unknownPrison = await run([
+      { ...(page.records[3] as object), prisonerNumber: 'G2751TB', supportingPrisonId: 'HAZLWD', lastPrisonId: 'ZZZ' },
+    ])
+    assert.deepEqual(unknownPrison.rejections[0].reasons, [
+      'prisonId: OUT for a prisoner Portcullis does not yet hold, and supportingPrisonId HAZLWD and lastPrisonId ZZZ ' +
+        'are not known establishments; import them from their prison first',
+    ])
+  })
+
+  it('changes nothing on the second import, and an alert marked inactive is still not active', async () => {
+    const again = await run(page.records)
+    assert.deepEqual([again.imported, again.unchanged, again.rejected], [3, 3, 1])
+    const withInactive = await run([
+      {
+        ...(page.records[0] as object),
+        alerts: [
+          { alertType: 'X', alertCode: 'XEL' },
+          { alertType: 'X', alertCode: 'XCU', active: false, expired: true },
+        ],
+      },
+    ])
+    assert.equal(withInactive.updated, 1)
+    assert.deepEqual(
+      (await flagsOf(db, 'A4821RM')).map(f => [f.alertCode, f.change]),
+      [
+        ['XCU', 'created'],
+        ['XCU', 'closed'],
+        ['XEL', 'created'],
+      ],
     )
   })
 })

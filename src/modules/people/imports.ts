@@ -13,6 +13,8 @@ export type Rejection = { record: number; prisonerNumber?: string; reasons: stri
 export type ImportSummary = {
   runId: string
   records: number
+  /** Records accepted: created, updated or unchanged. With `rejected`, it makes `records`. */
+  imported: number
   created: number
   updated: number
   unchanged: number
@@ -127,6 +129,7 @@ export async function importPrisoners(
     summary: {
       runId,
       records: total,
+      imported: 0,
       created: 0,
       updated: 0,
       unchanged: 0,
@@ -148,8 +151,9 @@ export async function importPrisoners(
   const { summary } = run
   summary.rejections.sort((a, b) => a.record - b.record)
   summary.rejected = summary.rejections.length
+  summary.imported = summary.created + summary.updated + summary.unchanged
   summary.unknownAlertCodes = [...run.unknownCodes].sort()
-  const { runId: _id, unknownAlertCodes: _codes, rejections, ...counts } = summary
+  const { runId: _id, unknownAlertCodes: _codes, rejections, imported: _imported, ...counts } = summary
   await repo.finishImportRun(db, runId, { ...counts, finishedAt: new Date(), rejections: rejections.slice(0, 1000) })
   return summary
 }
@@ -231,18 +235,12 @@ async function importRecord(
 ) {
   const desired = desiredFields(record)
   const current = held.byNumber.get(record.prisonerNumber)
-  const establishmentCode =
-    record.prisonId === OUT || record.prisonId === IN_TRANSFER ? (current?.establishmentCode ?? null) : record.prisonId
-  if (!establishmentCode) {
-    run.summary.rejections.push({
-      record: index,
-      prisonerNumber: record.prisonerNumber,
-      reasons: [
-        `prisonId: ${record.prisonId} for a prisoner Portcullis does not yet hold; import them from their prison first`,
-      ],
-    })
+  const place = establishmentOf(record, current?.establishmentCode ?? null, run.establishments)
+  if ('reason' in place) {
+    run.summary.rejections.push({ record: index, prisonerNumber: record.prisonerNumber, reasons: [place.reason] })
     return
   }
+  const { establishmentCode } = place
   const fileAliases = (record.aliases ?? []).map(a => ({
     firstName: a.firstName.trim().toUpperCase(),
     lastName: a.lastName.trim().toUpperCase(),
@@ -283,6 +281,32 @@ async function importRecord(
   if (current) {
     if (changedHere) changed.updated.push(record.prisonerNumber)
     else run.summary.unchanged++
+  }
+}
+
+/**
+ * The establishment whose scope a record belongs in. Someone outside (prisonId OUT: released, or a restricted patient
+ * discharged to hospital) or in transfer (TRN) stays where Portcullis holds them; someone it does not yet hold is
+ * held by their supporting prison (a restricted patient's), else the prison they last left, so their history is
+ * kept. With neither, nobody's scope fits and the record is rejected saying so.
+ */
+function establishmentOf(
+  record: PrisonerSearchRecord,
+  held: string | null,
+  establishments: Set<string>,
+): { establishmentCode: string } | { reason: string } {
+  if (record.prisonId !== OUT && record.prisonId !== IN_TRANSFER) return { establishmentCode: record.prisonId }
+  if (held) return { establishmentCode: held }
+  const named = (['supportingPrisonId', 'lastPrisonId'] as const).flatMap(field =>
+    record[field] ? [{ field, code: record[field] }] : [],
+  )
+  const known = named.find(({ code }) => establishments.has(code))
+  if (known) return { establishmentCode: known.code }
+  const why = named.length
+    ? `${named.map(({ field, code }) => `${field} ${code}`).join(' and ')} ${named.length > 1 ? 'are not known establishments' : 'is not a known establishment'}`
+    : 'the record names no supportingPrisonId or lastPrisonId to hold them under'
+  return {
+    reason: `prisonId: ${record.prisonId} for a prisoner Portcullis does not yet hold, and ${why}; import them from their prison first`,
   }
 }
 
@@ -345,8 +369,11 @@ async function saveCharacteristics(
 /** Flags that came from NOMIS follow NOMIS: create what is active there, close what no longer is. */
 async function followNomisFlags(trx: Executor, nominalId: string, record: PrisonerSearchRecord, held: Held, run: Run) {
   const { actor, today, now } = run
+  // Prisoner Search indexes current alerts; older records also say `active` and `expired`, which then decide.
   const activeCodes = new Set(
-    (record.alerts ?? []).filter(a => a.active && !a.expired).map(a => a.alertCode.trim().toUpperCase()),
+    (record.alerts ?? [])
+      .filter(a => a.active !== false && a.expired !== true)
+      .map(a => a.alertCode.trim().toUpperCase()),
   )
   for (const code of activeCodes) if (!run.alertCodes.has(code)) run.unknownCodes.add(code)
   const theirs = held.alerts.filter(a => a.nominalId === nominalId)

@@ -3,10 +3,19 @@ import { z } from 'zod'
 import { actorOf } from '../../platform/audit/audit.ts'
 import { ValidationError } from '../../platform/http/errors.ts'
 import { asList } from '../../platform/http/fields.ts'
+import { paginationView, queryString } from '../../platform/http/forms.ts'
 import type { Pages } from '../../platform/http/pages.ts'
+import { SOCU_REGIONS } from '../../platform/reference/establishment-areas.ts'
 import { parsePrisonerFile } from './imports.ts'
-import { establishmentParams, establishmentSchema } from './schema.ts'
+import {
+  type EstablishmentFilter,
+  establishmentFilterSchema,
+  establishmentParams,
+  establishmentSchema,
+} from './schema.ts'
 import type { PeopleService } from './service.ts'
+
+type Establishment = Awaited<ReturnType<PeopleService['establishments']>>[number]
 
 /** The upload form's file field: a file the browser sent, with its name. */
 const uploadSchema = z.object({
@@ -27,6 +36,21 @@ function establishmentValues(values: unknown) {
     active: body.active === 'true',
     functions: asList(body.functions),
   }
+}
+
+const ESTABLISHMENTS_PAGE = 25
+
+/** Whether an establishment passes the list's filter: name or code, prison group, SOCU region and estate. */
+function matches(filter: EstablishmentFilter) {
+  const words = filter.q?.toLowerCase()
+  return (e: Establishment) =>
+    (!words || e.name.toLowerCase().includes(words) || e.code.toLowerCase() === words) &&
+    (!filter.group || e.prisonGroup === filter.group) &&
+    (!filter.region || e.socuRegion === filter.region) &&
+    (!filter.estate ||
+      (filter.estate === 'high-security' && e.highSecurity) ||
+      (filter.estate === 'women' && e.gender !== 'male' && e.gender !== null) ||
+      (filter.estate === 'men' && e.gender !== 'female' && e.gender !== null))
 }
 
 /** Reference data and the prisoner import, for administrators. */
@@ -51,8 +75,27 @@ export function adminPages(pages: Pages, people: PeopleService) {
 
   pages.get('/admin/establishments', {
     permission: 'reference:manage',
-    handler: async ({ user, render }) =>
-      render('establishments', { establishments: await people.establishments(user) }),
+    query: establishmentFilterSchema,
+    handler: async ({ user, query, render }) => {
+      const all = (await people.establishments(user)).sort((a, b) => a.name.localeCompare(b.name))
+      const found = all.filter(matches(query))
+      const { page: _page, ...kept } = query
+      const pageRows = found.slice((query.page - 1) * ESTABLISHMENTS_PAGE, query.page * ESTABLISHMENTS_PAGE)
+      return render('establishments', {
+        establishments: pageRows,
+        total: found.length,
+        filtered: Object.values(kept).some(Boolean),
+        filter: query,
+        groups: [...new Set(all.map(e => e.prisonGroup).filter(Boolean))].sort(),
+        regions: SOCU_REGIONS,
+        pagination: paginationView(
+          query.page,
+          ESTABLISHMENTS_PAGE,
+          found.length,
+          page => `/admin/establishments${queryString({ ...kept, page })}`,
+        ),
+      })
+    },
   })
 
   pages.get('/admin/establishments/:code/edit', {

@@ -13,6 +13,7 @@ import {
   normalisePnc,
   normalisePrisonNumber,
   PRISON_NUMBER,
+  SECURITY_CATEGORIES,
 } from './rules.ts'
 
 describe('normalisePnc', () => {
@@ -76,7 +77,10 @@ describe('prison numbers', () => {
 })
 
 describe('security categories', () => {
-  it('isCategoryA: standard, escape list, high and provisional', () => {
+  // SMS spec 4: "managing risk posed by potential Category A, Category A and E List prisoners"; DESIGN glossary:
+  // "E-List — escape list prisoners. Cat A / RS — Category A and Restricted Status prisoners." The E List is a flag
+  // (NOMIS XEL/XELH), so category E is Category A's exceptional escape risk, H its high escape risk.
+  it('isCategoryA: standard, exceptional and high escape risk, and provisional', () => {
     for (const code of ['A', 'E', 'H', 'P']) assert.equal(isCategoryA(code), true, code)
     for (const code of ['B', 'C', 'D', 'Q', 'V', 'U', 'a', '', null, undefined]) assert.equal(isCategoryA(code), false)
   })
@@ -87,10 +91,13 @@ describe('security categories', () => {
     for (const code of ['A', 'H', 'B', 'R', 'I', null]) assert.equal(isRestrictedStatus(code), false)
   })
 
+  // SMS spec 4 and DESIGN glossary (E-List): no category is labelled the escape list, which is a separate regime.
   it('knows the NOMIS codes and describes unknown ones plainly', () => {
     assert.equal(isSecurityCategory('H'), true)
     assert.equal(isSecurityCategory('W'), false)
-    assert.equal(categoryDescription('H'), 'Category A High')
+    assert.equal(categoryDescription('H'), 'Category A High escape risk')
+    assert.equal(categoryDescription('E'), 'Category A Exceptional escape risk')
+    for (const c of SECURITY_CATEGORIES) assert.doesNotMatch(c.description, /escape list/i, c.code)
     assert.equal(categoryDescription('ZZ'), 'Category ZZ')
     assert.equal(categoryDescription(null), 'Not recorded')
   })

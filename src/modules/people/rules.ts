@@ -43,11 +43,13 @@ export function normaliseCro(value: string): string | null {
 /** Cell locations as NOMIS writes them: wing-landing-cell, e.g. A-1-002 or HB1-2-014. */
 export const CELL_LOCATION = /^[A-Z0-9]{1,5}(-[A-Z0-9]{1,5}){1,3}$/
 
-// Security categories with their NOMIS codes. Category A and Restricted Status are categories, not flags.
+// Security categories with their NOMIS codes. Category A and Restricted Status are categories, not flags. E and H are
+// Category A's exceptional and high escape risk; the escape list (E List) is a separate regime held as the XEL/XELH
+// flags, never a category.
 export const SECURITY_CATEGORIES = [
   { code: 'A', description: 'Category A', family: 'category-a' },
-  { code: 'E', description: 'Category A Escape List', family: 'category-a' },
-  { code: 'H', description: 'Category A High', family: 'category-a' },
+  { code: 'E', description: 'Category A Exceptional escape risk', family: 'category-a' },
+  { code: 'H', description: 'Category A High escape risk', family: 'category-a' },
   { code: 'P', description: 'Provisional Category A', family: 'category-a' },
   { code: 'B', description: 'Category B', family: 'adult-male' },
   { code: 'C', description: 'Category C', family: 'adult-male' },
@@ -75,7 +77,7 @@ export function categoryDescription(code: string | null | undefined): string {
   return SECURITY_CATEGORIES.find(c => c.code === code)?.description ?? (code ? `Category ${code}` : 'Not recorded')
 }
 
-/** Category A in any of its forms (standard, high, escape list, provisional). */
+/** Category A in any of its forms (standard, high or exceptional escape risk, provisional). */
 export function isCategoryA(code: string | null | undefined): boolean {
   return SECURITY_CATEGORIES.some(c => c.code === code && c.family === 'category-a')
 }

@@ -162,6 +162,10 @@ export const prisonerSearchRecord = z.object({
     .trim()
     .regex(/^[A-Z]{3}$/, 'prisonId must be an establishment code like MDI'),
   status: z.string().nullish(),
+  // Where a person outside (prisonId OUT) or in transfer (TRN) belongs: a restricted patient's supporting prison,
+  // else the prison they last left.
+  supportingPrisonId: z.string().trim().toUpperCase().nullish(),
+  lastPrisonId: z.string().trim().toUpperCase().nullish(),
   cellLocation: z.string().nullish(),
   category: z.string().nullish(),
   pncNumber: z.string().nullish(),
@@ -178,10 +182,11 @@ export const prisonerSearchRecord = z.object({
   aliases: z.array(z.object({ firstName: z.string(), lastName: z.string(), dateOfBirth: isoDateOrNull })).nullish(),
   alerts: z
     .array(
+      // Prisoner Search indexes current alerts: one without `active` or `expired` is active.
       z.object({
         alertType: z.string(),
         alertCode: z.string(),
-        active: z.boolean(),
+        active: z.boolean().nullish(),
         expired: z.boolean().nullish(),
       }),
     )
@@ -221,3 +226,15 @@ export const establishmentSchema = z.object({
     .default([]),
 })
 export type EstablishmentInput = z.output<typeof establishmentSchema>
+
+export const ESTATES = ['high-security', 'men', 'women'] as const
+
+/** The establishments list's filter: a choice that is not on the list is read as no choice, never an error. */
+export const establishmentFilterSchema = z.object({
+  q: z.string().trim().max(100).optional().catch(undefined),
+  group: z.string().trim().max(100).optional().catch(undefined),
+  region: z.enum(SOCU_REGIONS).optional().catch(undefined),
+  estate: z.enum(ESTATES).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(1000).catch(1),
+})
+export type EstablishmentFilter = z.output<typeof establishmentFilterSchema>

@@ -4,6 +4,7 @@ import { type AuditEntry, actorOf, auditedTransaction } from '../../platform/aud
 import type { Db, Executor } from '../../platform/db/database.ts'
 import { londonToday } from '../../platform/deadlines/deadlines.ts'
 import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/http/errors.ts'
+import { withDisplayNames } from '../../platform/users/repository.ts'
 import { socNominalOr404 } from './nominals.ts'
 import * as repository from './repository.ts'
 
@@ -201,8 +202,8 @@ function trigger(
 }
 
 /** SOCU's work list: trigger points not yet seen, Band 1 first. */
-function workList(db: Db, user: CurrentUser) {
-  return repository.listUnseenTriggers(db, user)
+async function workList(db: Db, user: CurrentUser) {
+  return withDisplayNames(db, await repository.listUnseenTriggers(db, user), ['recordedBy'])
 }
 
 async function markTriggerSeen(

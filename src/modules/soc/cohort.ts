@@ -3,6 +3,7 @@ import type { CurrentUser } from '../../platform/access/user.ts'
 import { actorOf, auditedTransaction } from '../../platform/audit/audit.ts'
 import type { Db } from '../../platform/db/database.ts'
 import { NotFoundError, ValidationError } from '../../platform/http/errors.ts'
+import { withDisplayNames } from '../../platform/users/repository.ts'
 import { list as listNominals, socNominalOr404, visiblePerson } from './nominals.ts'
 import * as repository from './repository.ts'
 import { bandOf, type CohortDecision, decisionProblems } from './rules.ts'
@@ -77,7 +78,8 @@ async function meeting(db: Db, user: CurrentUser, ref: string, correlationId: st
       listNominals(db, user, { status: 'nominated' }),
       listNominals(db, user, { status: 'selected' }),
     ])
-    return { meeting, decisions, candidates: [...nominees, ...cohort] }
+    const named = await withDisplayNames(db, decisions, ['decidedBy'])
+    return { meeting, decisions: named, candidates: [...nominees, ...cohort] }
   })
 }
 

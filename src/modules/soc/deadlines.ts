@@ -43,7 +43,9 @@ export const socDeadlines = (soc: SocService): DeadlineSource => ({
       for (const code of codes) {
         const last = visits.find(v => v.establishmentCode === code)
         items.push({
-          title: `Quarterly SOCU assurance visit to ${code}`,
+          title: 'Quarterly SOCU assurance visit',
+          group: 'Quarterly SOCU assurance visits',
+          establishmentCode: code,
           dueDate: assuranceVisitDue(last?.visitedOn ?? null, today),
           href: '/soc/visits',
           source: 'SOC',

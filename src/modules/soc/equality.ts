@@ -3,6 +3,7 @@ import { actorOf, auditedTransaction } from '../../platform/audit/audit.ts'
 import type { Db } from '../../platform/db/database.ts'
 import { londonToday } from '../../platform/deadlines/deadlines.ts'
 import { ForbiddenError, ValidationError } from '../../platform/http/errors.ts'
+import { withDisplayNames } from '../../platform/users/repository.ts'
 import * as repository from './repository.ts'
 import { type Characteristic, dipSample as compare, DISPROPORTION_THRESHOLD } from './rules.ts'
 
@@ -69,8 +70,8 @@ async function saveDipSample(
   return { id, ...sample }
 }
 
-function dipSamples(db: Db) {
-  return repository.listDipSamples(db)
+async function dipSamples(db: Db) {
+  return withDisplayNames(db, await repository.listDipSamples(db), ['takenBy'])
 }
 
 export function equalityUseCases(db: Db) {

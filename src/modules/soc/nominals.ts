@@ -3,6 +3,7 @@ import type { CurrentUser } from '../../platform/access/user.ts'
 import { actorOf, auditedTransaction } from '../../platform/audit/audit.ts'
 import type { Db, Executor } from '../../platform/db/database.ts'
 import { NotFoundError, ValidationError } from '../../platform/http/errors.ts'
+import { withDisplayNames } from '../../platform/users/repository.ts'
 import * as repository from './repository.ts'
 import { type Band, dueDates } from './rules.ts'
 
@@ -109,7 +110,16 @@ async function get(db: Db, user: CurrentUser, prisonerNumber: string, correlatio
         subjectId: prisonerNumber,
         establishmentCode: nominal.establishmentCode,
       })
-      return { nominal, decisions, reviews, triggers, disruptions, groups, associates, actions }
+      return {
+        nominal,
+        decisions: await withDisplayNames(trx, decisions, ['decidedBy']),
+        reviews: await withDisplayNames(trx, reviews, ['reviewedBy']),
+        triggers: await withDisplayNames(trx, triggers, ['recordedBy']),
+        disruptions,
+        groups,
+        associates,
+        actions,
+      }
     }),
   )
 }

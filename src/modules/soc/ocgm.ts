@@ -6,6 +6,7 @@ import type { Db, Executor } from '../../platform/db/database.ts'
 import { londonToday } from '../../platform/deadlines/deadlines.ts'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/http/errors.ts'
 import { type CsvRow, readCsvObjects } from '../../platform/imports/csv.ts'
+import { withDisplayNames } from '../../platform/users/repository.ts'
 import {
   activeAlertsWithCode,
   closeAlert,
@@ -261,8 +262,8 @@ async function resolveMember(
   })
 }
 
-function imports(db: Db) {
-  return repository.listOcgmImports(db)
+async function imports(db: Db) {
+  return withDisplayNames(db, await repository.listOcgmImports(db), ['importedBy'])
 }
 
 /** The active groups, each with its members; a member the user may not see comes without name or reference. */

@@ -2,6 +2,7 @@ import type { CurrentUser } from '../../platform/access/user.ts'
 import { actorOf, auditedTransaction } from '../../platform/audit/audit.ts'
 import type { Db } from '../../platform/db/database.ts'
 import { ValidationError } from '../../platform/http/errors.ts'
+import { withDisplayNames } from '../../platform/users/repository.ts'
 import * as repository from './repository.ts'
 
 // SOCU's quarterly assurance visits to the prisons of its region (SOC PF 5.3).
@@ -23,8 +24,8 @@ async function recordVisit(db: Db, user: CurrentUser, input: VisitInput, correla
   })
 }
 
-function visits(db: Db, user: CurrentUser) {
-  return repository.listVisits(db, user)
+async function visits(db: Db, user: CurrentUser) {
+  return withDisplayNames(db, await repository.listVisits(db, user), ['visitedBy'])
 }
 
 export function visitUseCases(db: Db) {

@@ -94,6 +94,7 @@ export const PERMISSIONS = [
   'lss:manage',
   'lss:assess',
   'lss:assure',
+  'lss:set-assurance-level',
   'soc:read',
   'soc:nominate',
   'soc:trigger',
@@ -147,7 +148,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'lss:assess',
     'lss:assure',
   ],
-  pgd: [...READER, 'soc:read', 'lss:decide', 'lss:assure'],
+  // LSS PF 4.19–4.20: the PGD, and only the PGD, sets the level of assurance and the additional checks.
+  pgd: [...READER, 'soc:read', 'lss:decide', 'lss:assure', 'lss:set-assurance-level'],
   'ed-security': [...READER, 'soc:read', 'lss:decide'],
   // SOCU owns Band 1 plans, convenes the cohort meetings, moderates disruptions and takes the dip samples.
   socu: [

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { CurrentUser } from '../access/user.ts'
 import { visibleTo } from '../access/user.ts'
 import type { Executor } from '../db/database.ts'
@@ -22,6 +23,14 @@ export async function searchEvents(db: Executor, user: CurrentUser, filter: Audi
     .selectFrom('auditEvent')
     .where(visibleTo(user, { establishment: 'establishmentCode', compartment: 'compartment' }))
   if (user.establishmentCodes !== 'all') query = query.where('establishmentCode', 'is not', null)
+  // A subject restricted after some of its events were written (a report put in a compartment at triage) keeps those
+  // events as they were, since the chain cannot be rewritten: all of its events are hidden from a reader without
+  // the compartment, so the trail cannot show that it exists.
+  query = query.where(
+    sql<boolean>`not exists (select 1 from audit_event restricted
+      where restricted.subject_type = audit_event.subject_type and restricted.subject_id = audit_event.subject_id
+        and restricted.compartment is not null and not (restricted.compartment = any(${[...user.compartments]}::text[])))`,
+  )
   if (filter.actor) query = query.where('actorUsername', '=', filter.actor.toLowerCase())
   if (filter.action) query = query.where('action', 'like', `${filter.action.replace(/[\\%_]/g, '\\$&')}%`)
   if (filter.subjectType) query = query.where('subjectType', '=', filter.subjectType)
@@ -66,4 +75,15 @@ export function eventsAbout(db: Executor, subject: { subjectType: string; subjec
     .orderBy('id', 'desc')
     .limit(200)
     .execute()
+}
+
+/** The names of establishments, by code, for the subjects of events. */
+export async function establishmentNames(db: Executor, codes: readonly string[]) {
+  if (codes.length === 0) return new Map<string, string>()
+  const rows = await db
+    .selectFrom('establishment')
+    .select(['code', 'name'])
+    .where('code', 'in', [...codes])
+    .execute()
+  return new Map(rows.map(row => [row.code, row.name]))
 }

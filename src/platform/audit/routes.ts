@@ -5,10 +5,14 @@ import type { Api } from '../http/api.ts'
 import { optional } from '../http/fields.ts'
 import { pageQuery, paginationView, queryString } from '../http/forms.ts'
 import { createPages } from '../http/pages.ts'
+import { displayNames } from '../users/repository.ts'
 import type { Navigation } from '../views/navigation.ts'
-import { AUDIT_PAGE_SIZE, searchEvents } from './repository.ts'
+import { actionInWords, detailsInWords, subjectInWords } from './describe.ts'
+import { AUDIT_PAGE_SIZE, establishmentNames, searchEvents } from './repository.ts'
 
-const isoDate = optional(z.iso.date({ error: 'Enter a real date in the format YYYY-MM-DD, like 2026-11-23' }))
+/** A calendar date; each field's message names it, so two wrong dates read as two different errors. */
+const isoDate = (field: 'from' | 'to') =>
+  optional(z.iso.date({ error: `Enter a real "${field}" date in the format YYYY-MM-DD, like 2026-11-23` }))
 const text = optional(z.string().trim().max(200, 'Must be 200 characters or fewer'))
 
 export const auditFilterSchema = pageQuery
@@ -18,8 +22,8 @@ export const auditFilterSchema = pageQuery
     subjectType: text,
     subjectId: text,
     establishment: text,
-    from: isoDate,
-    to: isoDate,
+    from: isoDate('from'),
+    to: isoDate('to'),
   })
   .refine(f => !f.from || !f.to || f.from <= f.to, {
     path: ['to'],
@@ -37,6 +41,24 @@ const eventResponse = z.object({
   correlationId: z.string().nullable(),
   details: z.record(z.string(), z.unknown()),
 })
+
+/** The events as the page shows them: people by name, actions, subjects and details in words. */
+async function inWords(db: Db, events: Awaited<ReturnType<typeof searchEvents>>['events']) {
+  const users = await displayNames(db, [
+    ...events.map(e => e.actorUsername),
+    ...events.filter(e => e.subjectType === 'user').map(e => e.subjectId),
+  ])
+  const codes = events.filter(e => e.subjectType === 'establishment' && e.subjectId).map(e => e.subjectId as string)
+  const names = { users, establishments: await establishmentNames(db, codes) }
+  return events.map(e => ({
+    ...e,
+    actorName: users.get(e.actorUsername) ?? e.actorUsername,
+    actionText: actionInWords(e.action),
+    // "Signed in", not "Signed in Aisha Ahmed" beside Aisha Ahmed's own name.
+    subjectText: e.subjectType === 'user' && e.subjectId === e.actorUsername ? '' : subjectInWords(e, names),
+    detailLines: detailsInWords(e.details),
+  }))
+}
 
 /** The audit trail for auditors: filterable page and API. Reading it is itself recorded. */
 export function auditRoutes(deps: { db: Db; api: Api; navigation: Navigation }) {
@@ -56,7 +78,7 @@ export function auditRoutes(deps: { db: Db; api: Api; navigation: Navigation }) 
         const { page: _page, ...kept } = filter
         return render('list', {
           filter,
-          events,
+          events: await inWords(db, events),
           total,
           pagination: paginationView(
             filter.page,

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { COMPARTMENT_NAMES, ROLE_NAMES, SCOPE_NAMES } from '../access/roles.ts'
 import { type Db, pingDatabase } from '../db/database.ts'
 import type { Deadlines } from '../deadlines/deadlines.ts'
+import type { Work } from '../deadlines/work.ts'
 import type { Api } from '../http/api.ts'
 import { createPages } from '../http/pages.ts'
 import type { Navigation } from '../views/navigation.ts'
@@ -18,16 +19,17 @@ const meResponse = z.object({
   permissions: z.array(z.string()),
 })
 
-/** The home page (your work), who-am-I for the API, and the health endpoints for the platform. */
+/** The home page (your work: what waits for you, and your clocks), who-am-I for the API, and the health endpoints for the platform. */
 export function homeRoutes(deps: {
   db: Db
   deadlines: Deadlines
+  work: Work
   api: Api
   navigation: Navigation
   version: string
   gitCommit: string
 }) {
-  const { db, deadlines, api } = deps
+  const { db, deadlines, work, api } = deps
   deps.navigation.add({ text: 'Home', href: '/', permission: 'home:view', order: 0 })
 
   return async (app: FastifyInstance) => {
@@ -35,14 +37,17 @@ export function homeRoutes(deps: {
 
     pages.get('/', {
       permission: 'home:view',
-      handler: async ({ user, render }) =>
-        render('home', {
-          work: await deadlines.forUser(user, new Date()),
+      handler: async ({ user, render }) => {
+        const now = new Date()
+        return render('home', {
+          sections: await work.forUser(user, now),
+          clocks: await deadlines.forUser(user, now),
           hasClocks: deadlines.sourceCount > 0,
           roleNames: user.roles.map(role => ROLE_NAMES[role]),
           scopeName: SCOPE_NAMES[user.scope],
           compartmentNames: user.compartments.map(c => COMPARTMENT_NAMES[c]),
-        }),
+        })
+      },
     })
 
     api.route(app, {

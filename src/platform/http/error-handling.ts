@@ -48,10 +48,11 @@ const PAGE_TEXT: Record<number, { title: string; paragraphs: string[] }> = {
 export const errorHandling = fp(async (app: FastifyInstance) => {
   app.setErrorHandler(async (error: FastifyError | AppError, request, reply) => {
     const problem = toProblem(error)
+    // The request's own line (src/platform/logging.ts) carries its status: only a server failure adds a line of its own.
     if (problem.status >= 500) {
       request.log.error({ err: error }, 'request failed')
     } else {
-      request.log.info({ status: problem.status, code: (error as FastifyError).code }, problem.title)
+      request.log.debug({ status: problem.status, code: (error as FastifyError).code }, problem.title)
     }
     if (problem.status === 429) reply.header('retry-after', '60')
     return respond(request, reply, problem)

@@ -3,6 +3,7 @@ import type { z } from 'zod'
 import type { Permission } from '../access/roles.ts'
 import type { CurrentUser } from '../access/user.ts'
 import { errorView } from '../views/views.ts'
+import { foldDateInputs } from './dates.ts'
 import { parseInput, UnauthenticatedError, ValidationError } from './errors.ts'
 
 /** What a page handler is given: the typed input, the signed-in user, and the module's ways to answer. */
@@ -81,8 +82,9 @@ export function createPages(app: FastifyInstance, options: { views: string; loca
       handler: async (request, reply) => {
         const params = (spec.params ? parseInput(spec.params, request.params) : {}) as z.output<P>
         try {
-          const query = (spec.query ? parseInput(spec.query, request.query) : {}) as z.output<Q>
-          const body = (spec.body ? parseInput(spec.body, request.body) : undefined) as z.output<B>
+          // A GOV.UK date input sends a date as three boxes: the schema sees one value (platform/http/dates.ts).
+          const query = (spec.query ? parseInput(spec.query, foldDateInputs(request.query)) : {}) as z.output<Q>
+          const body = (spec.body ? parseInput(spec.body, foldDateInputs(request.body)) : undefined) as z.output<B>
           return await spec.handler(context(request, reply, { params, query, body }))
         } catch (error) {
           if (!(error instanceof ValidationError) || !spec.invalid) throw error

@@ -11,7 +11,7 @@ export const SOCU_REGIONS = [
 export type SocuRegion = (typeof SOCU_REGIONS)[number]
 
 export const ESTABLISHMENT_AREAS: Readonly<Record<string, { prisonGroup: string; socuRegion: SocuRegion }>> = {
-  ACI: { prisonGroup: 'Contracted Estate', socuRegion: 'North West / West Midlands' },
+  ACI: { prisonGroup: 'Greater Manchester, Merseyside and Cheshire', socuRegion: 'North West / West Midlands' },
   AGI: { prisonGroup: "Women's Estate", socuRegion: 'North East / Yorks and Humber' },
   ASI: { prisonGroup: 'Contracted Estate', socuRegion: 'South West / Wales' },
   AYI: { prisonGroup: 'South Central', socuRegion: 'London / South East' },

@@ -44,3 +44,16 @@ export async function loadEstablishments(db: Executor): Promise<number> {
     .execute()
   return inserted.length
 }
+
+/** The names of establishments by code, in one query; a code the table lacks stands for itself. */
+export async function establishmentNames(db: Executor, codes: readonly string[]): Promise<Map<string, string>> {
+  const names = new Map(codes.map(code => [code, code]))
+  if (codes.length === 0) return names
+  const rows = await db
+    .selectFrom('establishment')
+    .select(['code', 'name'])
+    .where('code', 'in', [...codes])
+    .execute()
+  for (const row of rows) names.set(row.code, row.name)
+  return names
+}

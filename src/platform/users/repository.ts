@@ -147,3 +147,59 @@ export function findUserHome(db: Executor, username: string) {
     .where('username', '=', username.toLowerCase())
     .executeTakeFirst()
 }
+
+/**
+ * The names people are shown by, for many usernames in one query. A username without an account (the command line,
+ * an import) stands for itself.
+ */
+export async function displayNames(db: Executor, usernames: Iterable<string | null | undefined>) {
+  const wanted = [...new Set([...usernames].filter((u): u is string => Boolean(u)))]
+  const names = new Map<string, string>(wanted.map(u => [u, u]))
+  if (wanted.length === 0) return names
+  const rows = await db
+    .selectFrom('appUser')
+    .select(['username', 'displayName'])
+    .where('username', 'in', wanted)
+    .execute()
+  for (const row of rows) names.set(row.username, row.displayName)
+  return names
+}
+
+/** The field that holds the name shown for a username field: `proposer` → `proposerName`, `actorUsername` → `actorName`. */
+type NameKey<K extends string> = K extends 'username'
+  ? 'name'
+  : K extends `${infer P}Username`
+    ? `${P}Name`
+    : `${K}Name`
+
+export type Named<Row, Key extends keyof Row & string> = Row & {
+  [K in Key as NameKey<K>]: Row[K] extends string ? string : string | null
+}
+
+function nameKey(key: string) {
+  if (key === 'username') return 'name'
+  return key.endsWith('Username') ? `${key.slice(0, -'Username'.length)}Name` : `${key}Name`
+}
+
+/**
+ * The rows with a name beside each username field (`proposer` → `proposerName`, `actorUsername` → `actorName`),
+ * looked up in one query. Services call this so that pages show people by name and never by username.
+ */
+export async function withDisplayNames<Row extends object, Key extends keyof Row & string>(
+  db: Executor,
+  rows: readonly Row[],
+  keys: readonly Key[],
+): Promise<Named<Row, Key>[]> {
+  const names = await displayNames(
+    db,
+    rows.flatMap(row => keys.map(key => row[key] as string | null)),
+  )
+  return rows.map(row => {
+    const added: Record<string, string | null> = {}
+    for (const key of keys) {
+      const username = row[key] as string | null
+      added[nameKey(key)] = username ? (names.get(username) ?? username) : null
+    }
+    return { ...row, ...added } as Named<Row, Key>
+  })
+}

@@ -185,6 +185,37 @@ export async function searchReports(
   }
 }
 
+/**
+ * Whether the words hold nothing to search for: PostgreSQL leaves common words ("the", "and") out of the index and
+ * out of a query, so a query of only such words is empty and would match nothing.
+ */
+export async function nothingToSearchFor(db: Executor, q: string) {
+  const { rows } = await sql<{ empty: boolean }>`
+    select numnode(websearch_to_tsquery('english', ${q.trim()})) = 0 as empty`.execute(db)
+  return rows[0]?.empty ?? false
+}
+
+const FRAGMENT_DELIMITER = ' … '
+
+/**
+ * A highlight with an ellipsis where it was cut: before a first fragment that starts within the text, and after a
+ * last one that ends before the text does. ts_headline puts one only between fragments, and drops the full stop
+ * after the last word, which is given back.
+ */
+function withEllipses(snippet: string, source: string) {
+  const words = (text: string) =>
+    text
+      .replace(/<\/?mark>/g, '')
+      .replace(/\s+/g, ' ')
+      .replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '')
+  const fragments = snippet.split(FRAGMENT_DELIMITER)
+  const whole = words(source)
+  const cutBefore = !whole.startsWith(words(fragments[0]))
+  const cutAfter = !whole.endsWith(words(fragments[fragments.length - 1]))
+  const ending = cutAfter ? ' …' : (/[^\p{L}\p{N}\s]+\s*$/u.exec(source)?.[0].trim() ?? '')
+  return `${cutBefore ? '… ' : ''}${snippet.trim()}${ending}`
+}
+
 /** Each report's matching words in context, marked, from the text the viewer may read. */
 async function highlighted(
   db: Executor,
@@ -192,12 +223,14 @@ async function highlighted(
   query: RawBuilder<unknown>,
   rows: readonly { id: string }[],
 ) {
-  const { rows: marked } = await sql<{ id: string; snippet: string }>`
-    select r.id, ts_headline('english',
-      case when ${readable} then r.text else coalesce(r.sanitised_text, '') end, ${query},
-      'StartSel=<mark>, StopSel=</mark>, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "') as snippet
-    from intelligence_report r where r.id = any(${rows.map(row => row.id)}::uuid[])`.execute(db)
-  return new Map(marked.map(row => [row.id, row.snippet]))
+  const { rows: marked } = await sql<{ id: string; snippet: string; source: string }>`
+    select r.id, ts_headline('english', h.source, ${query},
+      'StartSel=<mark>, StopSel=</mark>, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "') as snippet,
+      h.source
+    from intelligence_report r,
+      lateral (select case when ${readable} then r.text else coalesce(r.sanitised_text, '') end as source) h
+    where r.id = any(${rows.map(row => row.id)}::uuid[])`.execute(db)
+  return new Map(marked.map(row => [row.id, withEllipses(row.snippet, row.source)]))
 }
 
 // ---- A nominal's reports and entities (the profile panel) ----
@@ -226,16 +259,28 @@ export function reportsAboutNominal(db: Executor, viewer: Viewer, nominalId: str
     .execute()
 }
 
-/** Accepted entities of the visible reports about a nominal, with how many reports carry each. */
+/**
+ * Accepted entities of the visible reports about a nominal, with how many reports carry each. The person's own
+ * identifiers (their prison number, their PNC number) are who they are, not something linked to them: left out.
+ */
 export function entitiesOfNominal(db: Executor, viewer: Viewer, nominalId: string) {
   return db
     .selectFrom('intelligenceNominalLink as l')
+    .innerJoin(allNominals(db).as('self'), 'self.id', 'l.nominalId')
     .innerJoin('intelligenceReport as r', 'r.id', 'l.reportId')
     .innerJoin('intelligenceReportEntity as re', 're.reportId', 'r.id')
     .innerJoin('intelligenceEntity as en', 'en.id', 're.entityId')
     .select(['en.type', 'en.value', eb => eb.fn.count<number>('r.id').distinct().as('reports')])
     .where('l.nominalId', '=', nominalId)
     .where('re.status', '=', 'accepted')
+    .where(eb =>
+      eb.not(
+        eb.or([
+          eb.and([eb('en.type', '=', 'prison-number'), eb('en.value', '=', eb.ref('self.ref'))]),
+          eb.and([eb('en.type', '=', 'pnc'), eb('en.value', '=', eb.fn.coalesce('self.pncNumber', sql.lit('')))]),
+        ]),
+      ),
+    )
     .where(visibleReport(viewer))
     .groupBy(['en.type', 'en.value'])
     .orderBy('reports', 'desc')
@@ -320,4 +365,27 @@ export async function namedInReports(db: Executor, viewer: Viewer, reportIds: st
     .where('re.status', '=', 'accepted')
     .execute()
   return { people, entities }
+}
+
+/**
+ * The people the viewer may see whose own prison number or PNC number these are: the network draws a person's
+ * identifier as the person. A person's reference is their prison number where they have one.
+ */
+export function visibleNominalsIdentifiedBy(
+  db: Executor,
+  viewer: Viewer,
+  identifiers: { prisonNumbers: string[]; pncNumbers: string[] },
+) {
+  const { prisonNumbers, pncNumbers } = identifiers
+  if (prisonNumbers.length + pncNumbers.length === 0) return Promise.resolve([])
+  return db
+    .selectFrom(visibleNominals(db, viewer).as('n'))
+    .select(['n.id', 'n.ref', 'n.firstName', 'n.lastName', 'n.pncNumber'])
+    .where(eb =>
+      eb.or([
+        ...(prisonNumbers.length ? [eb('n.ref', 'in', prisonNumbers)] : []),
+        ...(pncNumbers.length ? [eb('n.pncNumber', 'in', pncNumbers)] : []),
+      ]),
+    )
+    .execute()
 }

@@ -26,16 +26,27 @@ function elementsOf(graph) {
   return [...nodes, ...edges]
 }
 
+// Labels are sized in pixels on the screen, not in the chart's units: `drawNetwork` divides these by the zoom, so a
+// label reads the same however many nodes the chart holds. Labels two links away show only when zoomed in, or on
+// hover, so that a busy network does not bury the person and those next to them under text.
+const LABEL_PX = { 0: 16, 1: 14, 2: 12 }
+const FAR_LABEL_MIN_ZOOM = 1.2
+
 const STYLE = [
   {
     selector: 'node',
     style: {
       label: 'data(label)',
       'font-family': 'arial, sans-serif',
-      'font-size': 12,
+      'font-size': LABEL_PX[1],
       color: NEAR,
       'text-valign': 'bottom',
-      'text-margin-y': 4,
+      'text-margin-y': 3,
+      'text-background-color': '#ffffff',
+      'text-background-opacity': 0.85,
+      'text-background-padding': 2,
+      'text-wrap': 'ellipsis',
+      'text-max-width': 160,
       'background-color': NEAR,
       width: 22,
       height: 22,
@@ -45,18 +56,36 @@ const STYLE = [
   { selector: 'node.entity', style: { shape: 'round-rectangle', width: 26, height: 18 } },
   {
     selector: 'node.depth-0',
-    style: { 'background-color': SUBJECT, color: SUBJECT, 'font-weight': 'bold', width: 32, height: 32 },
+    style: { 'background-color': SUBJECT, color: SUBJECT, 'font-weight': 'bold', width: 34, height: 34, 'z-index': 3 },
   },
-  { selector: 'node.depth-2', style: { 'background-color': FAR, color: FAR, opacity: 0.75 } },
+  { selector: 'node.depth-1', style: { 'z-index': 2 } },
+  { selector: 'node.depth-2', style: { 'background-color': FAR, color: FAR, width: 14, height: 14, 'z-index': 1 } },
+  { selector: 'node.depth-2.quiet', style: { 'text-opacity': 0 } },
   {
     selector: 'edge',
     style: {
-      width: 'mapData(weight, 1, 5, 1, 6)',
+      width: 'mapData(weight, 1, 5, 1, 5)',
       'line-color': '#b1b4b6',
-      'curve-style': 'bezier',
+      'curve-style': 'haystack',
     },
   },
 ]
+
+/** Keeps labels at their size on screen, and quiet two links away until the reader zooms in. */
+function sizeLabels(cy) {
+  const zoom = cy.zoom()
+  cy.batch(() => {
+    for (const depth of [0, 1, 2]) {
+      cy.nodes(`.depth-${depth}`).style({
+        'font-size': LABEL_PX[depth] / zoom,
+        'text-margin-y': 3 / zoom,
+        'text-max-width': 160 / zoom,
+        'text-background-padding': 2 / zoom,
+      })
+    }
+    cy.nodes('.depth-2').toggleClass('quiet', zoom < FAR_LABEL_MIN_ZOOM)
+  })
+}
 
 function drawNetwork() {
   const container = document.getElementById('network-chart')
@@ -79,9 +108,43 @@ function drawNetwork() {
     container,
     elements: elementsOf(graph),
     style: STYLE,
-    layout: { name: 'cose', animate: false, nodeDimensionsIncludeLabels: true },
+    layout: { name: 'preset' },
+    minZoom: 0.2,
+    maxZoom: 3,
     wheelSensitivity: 0.2,
   })
+  const layout = cy.layout({
+    name: 'cose',
+    animate: false,
+    randomize: true,
+    nodeDimensionsIncludeLabels: true,
+    // Laid out in the box itself, so that it fits at about its natural size and labels keep their room.
+    boundingBox: {
+      x1: 0,
+      y1: 0,
+      w: Math.min(container.clientWidth, 200 + 60 * cy.nodes().length),
+      h: Math.min(container.clientHeight, 150 + 40 * cy.nodes().length),
+    },
+    nodeRepulsion: node => (node.hasClass('depth-2') ? 8_000 : 60_000),
+    idealEdgeLength: edge => (edge.source().hasClass('depth-2') || edge.target().hasClass('depth-2') ? 50 : 110),
+    componentSpacing: 60,
+    fit: false,
+  })
+  layout.one('layoutstop', () => {
+    // The whole network in the box, with room for the labels at its edges.
+    cy.fit(undefined, 40)
+    // A small network stays at its natural size in the middle, rather than stretched to the corners.
+    if (cy.zoom() > 1) {
+      cy.zoom(1)
+      cy.center()
+    }
+    sizeLabels(cy)
+    container.dataset.drawn = 'true'
+  })
+  layout.run()
+  cy.on('zoom', () => sizeLabels(cy))
+  cy.on('mouseover', 'node.depth-2', event => event.target.removeClass('quiet'))
+  cy.on('mouseout', 'node.depth-2', event => event.target.toggleClass('quiet', cy.zoom() < FAR_LABEL_MIN_ZOOM))
   cy.on('tap', 'node', event => {
     const href = event.target.data('href')
     if (href) window.location.assign(href)

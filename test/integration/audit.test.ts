@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { ACTION_WORDS } from '../../src/platform/audit/describe.ts'
+import { type TestApp, testApp } from '../support/app.ts'
+
+let t: TestApp
+before(async () => {
+  t = await testApp()
+})
+after(() => t.close())
+
+/** Every TypeScript source file under a folder. */
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap(entry => {
+    const path = join(dir, entry.name)
+    if (entry.isDirectory()) return sources(path)
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [path] : []
+  })
+}
+
+// The audit actions whose code is built from a value, with every value it can take.
+const BUILT_ACTIONS: Record<string, string[]> = {
+  'intelligence.${input.action}': ['intelligence.no-further-action', 'intelligence.link-to-existing'],
+  'intelligence.entity-${decision}': ['intelligence.entity-accepted', 'intelligence.entity-rejected'],
+  "lss.amendment-${input.decision === 'approve' ? 'approved' : 'rejected'}": [
+    'lss.amendment-approved',
+    'lss.amendment-rejected',
+  ],
+  'lss.assessment-${item.kind}-added': [
+    'lss.assessment-finding-added',
+    'lss.assessment-evidence-added',
+    'lss.assessment-contributor-added',
+    'lss.assessment-action-added',
+  ],
+  'lss.assurance-signed-${role}': ['lss.assurance-signed-governor', 'lss.assurance-signed-pgd'],
+  'soc.${input.milestone}': ['soc.community-notified', 'soc.community-plan-agreed'],
+}
+
+describe('the audit trail in words', () => {
+  it('has words for every action the code records', () => {
+    const recorded = new Set<string>()
+    for (const file of sources('src')) {
+      const text = readFileSync(file, 'utf8')
+      for (const [, code] of text.matchAll(/action: '([a-z-]+(?:\.[a-z-]+)+|sign-in|sign-out)'/g)) recorded.add(code)
+      for (const [, built] of text.matchAll(/action: `([^`]*\$\{[^`]*)`/g)) {
+        if (built.endsWith('}.view-denied')) continue // the type of a denial, not an action
+        assert.ok(BUILT_ACTIONS[built], `${file}: list the values of the action \`${built}\` in this test`)
+        for (const code of BUILT_ACTIONS[built]) recorded.add(code)
+      }
+    }
+    assert.ok(recorded.size > 60, `found the actions (${recorded.size})`)
+    const missing = [...recorded].filter(code => !ACTION_WORDS[code])
+    assert.deepEqual(missing, [], 'every recorded action has words in src/platform/audit/describe.ts')
+  })
+
+  it('shows people by name, actions and subjects in words, and details as lines rather than JSON', async () => {
+    const auditor = await t.signIn('auditor')
+    const admin = await t.signIn('admin')
+    assert.equal((await admin.get('/admin/users/analyst')).statusCode, 200)
+    const reporter = await t.signIn('reporter')
+    assert.equal((await reporter.get('/admin/users')).statusCode, 403)
+
+    const page = (await auditor.get('/audit')).body
+    const table = page.slice(page.indexOf('data-qa="audit-events"'), page.indexOf('</table>'))
+    assert.match(table, /Rachel Reporter/)
+    assert.match(table, /Was refused the page \/admin\/users/)
+    assert.match(table, /<a[^>]*>Aisha Ahmed<span[^>]*>[^<]*<\/span><\/a>\s*<\/td>\s*<td[^>]*>\s*Signed in\s*<\/td>/)
+    assert.match(table, /<dt>IP address:<\/dt> <dd>/)
+    assert.doesNotMatch(table, /sign-in\.failed|access\.denied|"ip"|\{/)
+    assert.match(table, /href="\/audit\?actor=reporter"/, 'a name leads to everything that person did')
+
+    const api = (await t.api(await t.token('auditor')).get('/api/v1/audit-events?action=access.denied')).json()
+    assert.equal(api.results[0].action, 'access.denied', 'the API keeps the codes')
+    assert.equal(api.results[0].actor, 'reporter')
+    assert.equal(api.results[0].subjectId, 'GET /admin/users')
+  })
+
+  it('names each wrong date in its own message', async () => {
+    const auditor = await t.signIn('auditor')
+    const page = await auditor.get('/audit?from=2026-13-45&to=31/12/2026')
+    assert.equal(page.statusCode, 400)
+    assert.match(page.body, /Enter a real &quot;from&quot; date in the format YYYY-MM-DD/)
+    assert.match(page.body, /Enter a real &quot;to&quot; date in the format YYYY-MM-DD/)
+    assert.match(page.body, /href="#from"/)
+    assert.match(page.body, /href="#to"/)
+  })
+})
