@@ -99,7 +99,9 @@ describe('failures get the right status and never a stack trace', () => {
     const auditor = await t.signIn('auditor')
     const response = await auditor.get('/audit?from=2026-13-45&to=yesterday')
     assert.equal(response.statusCode, 400)
-    assert.match(response.body, /Enter a real date in the format YYYY-MM-DD/)
+    // Two wrong dates, two messages, each naming its field (issue 12, point 13).
+    assert.match(response.body, /Enter a real (&quot;|")from(&quot;|") date/)
+    assert.match(response.body, /Enter a real (&quot;|")to(&quot;|") date/)
     assert.match(response.body, /href="#from"/)
   })
 })
