@@ -26,6 +26,15 @@ let statementPath = ''
 const PROCEDURES_V1 = 'Search one visitor in five at the gate.\nRecord each search in the gate log.'
 const PROCEDURES_V2 = 'Search one visitor in three at the gate.\nRecord each search in the gate log.'
 
+/** Types a date into the GOV.UK date input whose legend is `legend`: its day, month and year boxes. */
+async function fillDate(page: Page, legend: string, iso: string) {
+  const [year, month, day] = iso.split('-')
+  const group = page.getByRole('group', { name: legend, exact: true })
+  await group.getByLabel('Day').fill(String(Number(day)))
+  await group.getByLabel('Month').fill(String(Number(month)))
+  await group.getByLabel('Year').fill(year)
+}
+
 const journey = browserJourney(async server => {
   // A flagged prisoner, so the risk assessment starts with figures from the people module (LSS PF 6.4).
   const hussain = {
@@ -86,7 +95,7 @@ describe('the Local Security Strategy', () => {
     await page.getByLabel('Local reference').fill('LSS-CON-01')
     await page.getByLabel('Local system procedures and requirements').fill(PROCEDURES_V1)
     await page.getByLabel('Supporting tools (optional)').fill('Gate search log | https://intranet.example/gate-log')
-    await page.getByLabel('Review due (optional)').fill('2027-03-31')
+    await fillDate(page, 'Review due (optional)', '2027-03-31')
     await press(page, 'save-instruction')
     assert.match(new URL(page.url()).pathname, /^\/lss\/instructions\/[0-9a-f-]{36}$/)
     instructionPath = new URL(page.url()).pathname
@@ -252,10 +261,15 @@ describe('the Local Security Strategy', () => {
     assert.match(csv.headers()['content-type'], /^text\/csv/)
     assert.match(await csv.text(), new RegExp(`^Reference,[\\s\\S]*\\r\\n${amendmentRef},MDI,`))
 
-    await visit(page, journey.server.baseUrl, '/lss/amendments?from=not-a-date')
-    assert.deepEqual(await errorLinks(page), ['Enter a real "from" date, like 2026-01-31'])
+    const from = page.getByRole('group', { name: 'Proposed from (optional)', exact: true })
+    await from.getByLabel('Day').fill('31')
+    await from.getByLabel('Month').fill('2')
+    await from.getByLabel('Year').fill('2026')
+    await press(page, 'filter-log')
+    assert.deepEqual(await errorLinks(page), ['The “proposed from” date must be a real date'])
+    assert.equal(await from.getByLabel('Month').inputValue(), '2', 'the boxes keep what was typed')
     await assertErrorLinksLand(page)
-    await check(page, 'amendment log with an error')
+    await check(page, 'amendment log with an error', 'lss-log-date-error')
   })
 
   it('the strategy prints as one document and as a PDF', async () => {
@@ -282,7 +296,7 @@ describe('the Local Security Strategy', () => {
     const page = await open('/lss/assessments', { as: 'head-of-security' })
     await check(page, 'assessments (none)')
 
-    await page.getByLabel('Date of the change').fill('2026-10-01')
+    await fillDate(page, 'Date of the change', '2026-10-01')
     await page.getByLabel('What changed').fill('A new wing of 120 places opened')
     await press(page, 'record-change')
     assert.equal(await flash(page), 'Success Significant change recorded: a new risk assessment is now due')
@@ -337,7 +351,7 @@ describe('the Local Security Strategy', () => {
 
     await page.getByLabel('Action', { exact: true }).fill('Search one visitor in three at the gate')
     await page.getByLabel('Owner').fill('Head of Operations')
-    await page.getByLabel('Due date').fill('2027-01-31')
+    await fillDate(page, 'Due date', '2027-01-31')
     await press(page, 'add-action')
     assert.match(
       await text(page, 'actions'),

@@ -23,6 +23,15 @@ import { importTestPrisoners, prisonerRecord } from '../support/fixtures.ts'
 
 let meetingPath = ''
 
+/** Types a date into the GOV.UK date input whose legend is `legend`: its day, month and year boxes. */
+async function fillDate(page: Page, legend: string, iso: string) {
+  const [year, month, day] = iso.split('-')
+  const group = page.getByRole('group', { name: legend, exact: true })
+  await group.getByLabel('Day').fill(String(Number(day)))
+  await group.getByLabel('Month').fill(String(Number(month)))
+  await group.getByLabel('Year').fill(year)
+}
+
 const TODAY = londonToday(new Date())
 const prisoner = <F extends { prisonerNumber: string; firstName: string; lastName: string }>(fields: F) =>
   prisonerRecord({
@@ -150,14 +159,14 @@ describe('serious and organised crime', () => {
     await press(page, 'record-meeting')
     assert.deepEqual(await errorLinks(page), [
       'Select the kind of meeting',
-      'Enter a real meeting date, like 2026-11-23',
+      'Enter the date of the meeting',
       'Enter at least two attendees, one per line',
     ])
     await assertErrorLinksLand(page)
     await check(page, 'meetings with errors')
 
     await page.getByLabel('Cohort selection meeting').check()
-    await page.getByLabel('Date held').fill(TODAY)
+    await fillDate(page, 'Date held', TODAY)
     await page
       .getByLabel('Attendees')
       .fill(
@@ -201,7 +210,7 @@ describe('serious and organised crime', () => {
     assert.deepEqual(await errorLinks(page), [
       'Enter the action',
       'Enter the owner',
-      'Enter a real due date, like 2026-11-23',
+      'Enter the due date',
       'Select the tactic',
     ])
     await assertErrorLinksLand(page)
@@ -211,7 +220,7 @@ describe('serious and organised crime', () => {
 
     await page.getByLabel('Action', { exact: true }).fill('Review visits and phone contacts with known associates')
     await page.getByLabel('Owner').fill('SOCU custody team')
-    await page.getByLabel('Due date').fill(addMonths(TODAY, 1))
+    await fillDate(page, 'Due date', addMonths(TODAY, 1))
     await page.getByLabel('Tactic').selectOption('intelligence-development')
     await press(page, 'add-action')
     assert.equal(await flash(page), 'Success Action added to the case plan')
@@ -220,7 +229,17 @@ describe('serious and organised crime', () => {
       /Review visits and phone contacts .* Intelligence development SOCU custody team .* Open/,
     )
 
-    await page.getByLabel('Date of the review').fill(TODAY)
+    const reviewedOn = page.getByRole('group', { name: 'Date of the review', exact: true })
+    await reviewedOn.getByLabel('Day').fill('3')
+    await reviewedOn.getByLabel('Year').fill(TODAY.slice(0, 4))
+    await page.getByLabel('Remains in the cohort at this band').check()
+    await press(page, 'record-review')
+    assert.deepEqual(await errorLinks(page), ['The date of the review must include a month'])
+    await assertErrorLinksLand(page)
+    assert.equal(await reviewedOn.getByLabel('Day').inputValue(), '3', 'the boxes keep what was typed')
+    assert.equal(await page.locator('[data-qa=action-form] .govuk-error-message').count(), 0)
+    await check(page, 'nominal with a half-filled review date', 'soc-nominal-date-error')
+    await fillDate(page, 'Date of the review', TODAY)
     await page.getByLabel('Remains in the cohort at this band').check()
     await press(page, 'record-review')
     assert.equal(await flash(page), 'Success Review recorded')
@@ -242,14 +261,14 @@ describe('serious and organised crime', () => {
     await press(page, 'record-trigger')
     assert.deepEqual(await errorLinks(page), [
       'Select the trigger point',
-      'Enter a real date it happened, like 2026-11-23',
+      'Enter the date it happened',
       'Enter the details',
     ])
     await assertErrorLinksLand(page)
     await check(page, 'nominal as analyst with trigger errors')
 
     await page.getByLabel('Trigger point').selectOption('cell-sharing')
-    await page.getByLabel('Date it happened').fill(TODAY)
+    await fillDate(page, 'Date it happened', TODAY)
     await page.getByLabel('Details').fill('Moved into a shared cell with G4821KT on B wing.')
     await press(page, 'record-trigger')
     assert.equal(await flash(page), 'Success Trigger point recorded and flagged to SOCU')
@@ -283,7 +302,7 @@ describe('serious and organised crime', () => {
   it('SOCU records a disruption and the moderation panel downgrades it', async () => {
     const page = await open('/soc/disruptions', { as: 'socu' })
     await page.getByLabel('Prison number of the SOC nominal (optional)').fill('A1234BC')
-    await page.getByLabel('Date of the disruption').fill(TODAY)
+    await fillDate(page, 'Date of the disruption', TODAY)
     await page.getByLabel('What was done').fill('Cell search found two phones; both seized and sent for download.')
     await page.getByLabel('Major').check()
     await press(page, 'record-disruption')
@@ -375,16 +394,12 @@ describe('serious and organised crime', () => {
   it('SOCU records a quarterly assurance visit', async () => {
     const page = await open('/soc/visits', { as: 'socu' })
     await press(page, 'record-visit')
-    assert.deepEqual(await errorLinks(page), [
-      'Select the prison',
-      'Enter a real visit date, like 2026-11-23',
-      'Enter the findings',
-    ])
+    assert.deepEqual(await errorLinks(page), ['Select the prison', 'Enter the date of the visit', 'Enter the findings'])
     await assertErrorLinksLand(page)
     await check(page, 'visits with errors')
 
     await page.getByLabel('Prison code').fill('MDI')
-    await page.getByLabel('Date of the visit').fill(TODAY)
+    await fillDate(page, 'Date of the visit', TODAY)
     await page.getByLabel('Findings').fill('Band 1 briefings held monthly.\nTrigger points flagged within a day.')
     await press(page, 'record-visit')
     assert.equal(await flash(page), 'Success Assurance visit recorded')

@@ -16,6 +16,12 @@ const text = (procedures: string) => ({
   procedures,
 })
 
+/** A date as the GOV.UK date input sends it: day, month and year boxes. */
+function dateBoxes(name: string, iso: string) {
+  const [year, month, day] = iso.split('-')
+  return { [`${name}-day`]: String(Number(day)), [`${name}-month`]: String(Number(month)), [`${name}-year`]: year }
+}
+
 async function instruction(client: Client, title = `Gate searching ${Math.random().toString(36).slice(2, 7)}`) {
   const response = await client.post('/api/v1/lss/instructions', {
     riskArea: 'conveyance',
@@ -243,7 +249,11 @@ describe('amendment log', () => {
     assert.ok(lines.length >= 5)
     const api = (await as.governor.get('/api/v1/lss/amendment-log?status=rejected')).json()
     assert.ok(api.results.every((r: { status: string }) => r.status === 'rejected'))
-    assert.equal((await governor.get('/lss/amendments?from=2026-02-31')).statusCode, 400)
+    const noSuchDay = await governor.get(
+      `/lss/amendments?${new URLSearchParams({ ...dateBoxes('from', '2026-02-31'), ...dateBoxes('to', '2026-03-01') })}`,
+    )
+    assert.equal(noSuchDay.statusCode, 400)
+    assert.match(noSuchDay.body, /The “proposed from” date must be a real date/)
   })
 
   it('names people and writes decisions in words, in five columns, with no fingerprint of the text', async () => {
@@ -319,7 +329,7 @@ describe('risk assessment and assurance', () => {
     await head.post(`${path}/contributors`, { name: 'Sam Rivers', department: 'Residential' }, path)
     await head.post(
       `${path}/actions`,
-      { description: 'Install netting', owner: 'Head of Estates', dueDate: '2027-02-01' },
+      { description: 'Install netting', owner: 'Head of Estates', ...dateBoxes('dueDate', '2027-02-01') },
       path,
     )
     assert.equal((await head.post(`${path}/complete`, { summary: 'Netting is the priority' }, path)).statusCode, 303)
@@ -404,5 +414,104 @@ describe('staff awareness and deadlines', () => {
     assert.equal(row.version, 1)
     const governorHome = await (await t.signIn('governor')).get('/')
     assert.match(governorHome.body, /Decide amendment AMD-MDI-/)
+  })
+})
+
+describe('dates on the GOV.UK date input (day, month, year)', () => {
+  /** The message names the part, the error summary links to its box, and the box is marked as the one to fix. */
+  function assertPartError(body: string, box: string, message: RegExp) {
+    assert.match(body, message)
+    assert.match(body, new RegExp(`href="#${box}"`), `the error summary links to #${box}`)
+    assert.match(body, new RegExp(`govuk-input--error"[^>]*id="${box}"`), `#${box} is marked`)
+  }
+
+  it('names the missing part of the review date of a new instruction, and keeps what was typed', async () => {
+    const head = await t.signIn('head-of-security')
+    const response = await head.post(
+      '/lss/instructions/new',
+      {
+        riskArea: 'conveyance',
+        title: 'Dates test',
+        owner: 'Head of Operations',
+        ...text('Search one in five.'),
+        'reviewDue-day': '31',
+        'reviewDue-month': '',
+        'reviewDue-year': '2027',
+      },
+      '/lss/instructions/new',
+    )
+    assert.equal(response.statusCode, 400)
+    assertPartError(response.body, 'reviewDue-month', /The date the review is due must include a month/)
+    assert.match(response.body, /name="reviewDue-day"[^>]*value="31"/)
+    const empty = await head.post(
+      '/lss/instructions/new',
+      {
+        riskArea: 'conveyance',
+        title: `Dates test ${Math.random().toString(36).slice(2, 7)}`,
+        owner: 'Head of Operations',
+        ...text('Search one in five.'),
+        'reviewDue-day': '',
+        'reviewDue-month': '',
+        'reviewDue-year': '',
+      },
+      '/lss/instructions/new',
+    )
+    assert.equal(empty.statusCode, 303, 'the review date is optional')
+  })
+
+  it('names the wrong part of the date of a significant change, and of an action’s due date', async () => {
+    const head = await t.signIn('head-of-security')
+    const change = await head.post(
+      '/lss/significant-changes',
+      { 'recordedOn-day': '1', 'recordedOn-month': '10', 'recordedOn-year': '26', description: 'A new wing' },
+      '/lss/assessments',
+    )
+    assert.equal(change.statusCode, 400)
+    assertPartError(change.body, 'recordedOn-year', /Year must include 4 numbers/)
+    assert.match(change.body, /name="recordedOn-year"[^>]*value="26"/)
+    const noDate = await head.post(
+      '/lss/significant-changes',
+      { 'recordedOn-day': '', 'recordedOn-month': '', 'recordedOn-year': '', description: 'A new wing' },
+      '/lss/assessments',
+    )
+    assert.match(noDate.body, /Enter the date of the change/)
+    assert.match(noDate.body, /href="#recordedOn-day"/)
+
+    const started = await head.post('/lss/assessments', { reason: 'annual' }, '/lss/assessments')
+    assert.equal(started.statusCode, 303)
+    const path = String(started.headers.location)
+    const action = await head.post(
+      `${path}/actions`,
+      {
+        description: 'Install netting',
+        owner: 'Head of Estates',
+        'dueDate-day': '',
+        'dueDate-month': '2',
+        'dueDate-year': '2027',
+      },
+      path,
+    )
+    assert.equal(action.statusCode, 400)
+    assertPartError(action.body, 'dueDate-day', /The due date must include a day/)
+    assert.match(action.body, /name="dueDate-month"[^>]*value="2"/)
+  })
+
+  it('names the wrong part of the amendment log’s dates', async () => {
+    const governor = await t.signIn('governor')
+    const query = new URLSearchParams({
+      ...dateBoxes('from', '2026-01-01'),
+      'to-day': '31',
+      'to-month': '',
+      'to-year': '',
+    })
+    const response = await governor.get(`/lss/amendments?${query}`)
+    assert.equal(response.statusCode, 400)
+    assertPartError(response.body, 'to-month', /The “proposed to” date must include a month and year/)
+    assert.match(response.body, /name="from-year"[^>]*value="2026"/)
+    const csv = await governor.get(
+      `/lss/amendments?${new URLSearchParams({ ...dateBoxes('from', '2026-01-01'), ...dateBoxes('to', '2099-12-31') })}`,
+    )
+    assert.equal(csv.statusCode, 200)
+    assert.match(csv.body, /from=2026-01-01&amp;to=2099-12-31/)
   })
 })

@@ -12,6 +12,12 @@ const as: Record<string, Client> = {}
 const today = londonToday(new Date())
 const SYSTEM = TEST_IMPORTER
 
+/** A date as the GOV.UK date input sends it: day, month and year boxes. */
+function dateBoxes(name: string, iso: string) {
+  const [year, month, day] = iso.split('-')
+  return { [`${name}-day`]: String(Number(day)), [`${name}-month`]: String(Number(month)), [`${name}-year`]: year }
+}
+
 const prisoner = (prisonerNumber: string, firstName: string, lastName: string, extra: object = {}) =>
   prisonerRecord({
     prisonerNumber,
@@ -137,7 +143,7 @@ describe('nomination, selection and the clocks', () => {
     const socu = await t.signIn('socu')
     const early = await socu.post(
       '/soc/nominals/A1234BC/reviews',
-      { reviewedOn: '2020-01-01', outcome: 'remain' },
+      { ...dateBoxes('reviewedOn', '2020-01-01'), outcome: 'remain' },
       '/soc/nominals/A1234BC',
     )
     assert.equal(early.statusCode, 400)
@@ -302,19 +308,122 @@ describe('release hand-off', () => {
     assert.ok(before.dueDates.socuCommunityNotification)
     const future = await socu.post(
       '/soc/nominals/A1234BC/milestones',
-      { milestone: 'community-notified', on: '2099-01-01' },
+      { milestone: 'community-notified', ...dateBoxes('on', '2099-01-01') },
       '/soc/nominals/A1234BC',
     )
     assert.equal(future.statusCode, 400)
     assert.match(future.body, /cannot be in the future/)
     const recorded = await socu.post(
       '/soc/nominals/A1234BC/milestones',
-      { milestone: 'community-notified', on: today },
+      { milestone: 'community-notified', ...dateBoxes('on', today) },
       '/soc/nominals/A1234BC',
     )
     assert.equal(recorded.statusCode, 303)
     const after = (await as.socu.get('/api/v1/soc/nominals/A1234BC')).json()
     assert.equal(after.dueDates.socuCommunityNotification, undefined)
     assert.ok(after.dueDates.communityPlan, 'the plan is still due')
+  })
+})
+
+describe('dates on the GOV.UK date input (day, month, year)', () => {
+  const nominal = '/soc/nominals/A1234BC'
+
+  /** The message names the part, the error summary links to its box, and the box is marked as the one to fix. */
+  function assertPartError(body: string, box: string, message: RegExp) {
+    assert.match(body, message)
+    assert.match(body, new RegExp(`href="#${box}"`), `the error summary links to #${box}`)
+    assert.match(body, new RegExp(`govuk-input--error"[^>]*id="${box}"`), `#${box} is marked`)
+  }
+
+  it('shows the error and the typed boxes on the one nominal form that failed', async () => {
+    const socu = await t.signIn('socu')
+    const review = await socu.post(
+      `${nominal}/reviews`,
+      { 'reviewedOn-day': '3', 'reviewedOn-month': '', 'reviewedOn-year': '2026', outcome: 'remain' },
+      nominal,
+    )
+    assert.equal(review.statusCode, 400)
+    assertPartError(review.body, 'reviewedOn-month', /The date of the review must include a month/)
+    assert.match(review.body, /name="reviewedOn-day"[^>]*value="3"/)
+    assert.doesNotMatch(review.body, /name="dueDate-day"[^>]*value="3"/, 'the other forms keep their own boxes')
+
+    const action = await socu.post(
+      `${nominal}/actions`,
+      {
+        description: 'Restrict visits',
+        owner: 'SOCU',
+        'dueDate-day': '31',
+        'dueDate-month': '2',
+        'dueDate-year': '2027',
+        tactic: 'restriction',
+      },
+      nominal,
+    )
+    assert.equal(action.statusCode, 400)
+    assertPartError(action.body, 'dueDate-day', /The due date must be a real date/)
+    assert.match(action.body, /name="dueDate-month"[^>]*value="2"/)
+
+    const milestone = await socu.post(
+      `${nominal}/milestones`,
+      { milestone: 'community-notified', 'on-day': '', 'on-month': '', 'on-year': '' },
+      nominal,
+    )
+    assert.equal(milestone.statusCode, 400)
+    assertPartError(milestone.body, 'on-day', /Enter the date it was done/)
+
+    const trigger = await (await t.signIn('analyst')).post(
+      `${nominal}/triggers`,
+      { code: 'cell-sharing', 'occurredOn-day': '1', 'occurredOn-month': '1', 'occurredOn-year': '26', details: 'x' },
+      nominal,
+    )
+    assert.equal(trigger.statusCode, 400)
+    assertPartError(trigger.body, 'occurredOn-year', /Year must include 4 numbers/)
+  })
+
+  it('names the wrong part of the dates of meetings, disruptions and visits', async () => {
+    const socu = await t.signIn('socu')
+    const meeting = await socu.post(
+      '/soc/meetings',
+      { kind: 'cohort-selection', 'heldOn-day': '', 'heldOn-month': '11', 'heldOn-year': '', attendees: 'SOCU\nNIU' },
+      '/soc/meetings',
+    )
+    assert.equal(meeting.statusCode, 400)
+    assertPartError(meeting.body, 'heldOn-day', /The date of the meeting must include a day and year/)
+    assert.match(meeting.body, /name="heldOn-month"[^>]*value="11"/)
+    const held = await socu.post(
+      '/soc/meetings',
+      { kind: 'cohort-selection', ...dateBoxes('heldOn', today), attendees: 'SOCU\nNIU' },
+      '/soc/meetings',
+    )
+    assert.equal(held.statusCode, 303)
+
+    const disruption = await (await t.signIn('analyst')).post(
+      '/soc/disruptions',
+      {
+        prisonerNumber: 'A1234BC',
+        'occurredOn-day': '5',
+        'occurredOn-month': '',
+        'occurredOn-year': '2026',
+        what: 'Phone seized',
+        impact: 'minor',
+      },
+      '/soc/disruptions',
+    )
+    assert.equal(disruption.statusCode, 400)
+    assertPartError(disruption.body, 'occurredOn-month', /The date of the disruption must include a month/)
+
+    const visit = await socu.post(
+      '/soc/visits',
+      {
+        establishmentCode: 'MDI',
+        'visitedOn-day': 'x',
+        'visitedOn-month': '1',
+        'visitedOn-year': '2026',
+        findings: 'x',
+      },
+      '/soc/visits',
+    )
+    assert.equal(visit.statusCode, 400)
+    assertPartError(visit.body, 'visitedOn-day', /The date of the visit must be a real date/)
   })
 })

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { dateInput, optionalDateInput } from '../../platform/http/dates.ts'
 import { asLines, asList, optional } from '../../platform/http/fields.ts'
 import {
   ADDITIONAL_CHECKS,
@@ -32,7 +33,7 @@ export const instructionSchema = instructionTextSchema.extend({
   title: longText('title', 200),
   owner: longText('owner (the functional head responsible)', 200),
   nationalPolicyUrl: optional(z.url({ protocol: /^https?$/, error: 'Enter a full web address starting https://' })),
-  reviewDue: optional(z.iso.date({ error: 'Enter a real review date, like 2027-11-23' })),
+  reviewDue: optionalDateInput('the date the review is due'),
   supportingTools: z
     .preprocess(asLines, z.array(z.union([z.string(), z.object({ title: z.string(), url: z.string() })])))
     .transform((items, ctx) => {
@@ -88,8 +89,8 @@ export const logQuery = z.object({
     }),
   ),
   relatesTo: optional(z.enum(RELATES_TO, { error: 'Select from the list' })),
-  from: optional(z.iso.date({ error: 'Enter a real "from" date, like 2026-01-31' })),
-  to: optional(z.iso.date({ error: 'Enter a real "to" date, like 2026-11-23' })),
+  from: optionalDateInput('the “proposed from” date'),
+  to: optionalDateInput('the “proposed to” date'),
   format: optional(z.enum(['csv'])),
 })
 
@@ -122,13 +123,13 @@ export const contributorSchema = z.object({
 export const actionSchema = z.object({
   description: longText('action', 2000),
   owner: longText('owner', 100),
-  dueDate: z.iso.date({ error: 'Enter a real due date, like 2027-01-31' }),
+  dueDate: dateInput('the due date'),
 })
 
 export const completeSchema = z.object({ summary: longText('summary of the assessment', 10_000) })
 
 export const significantChangeSchema = z.object({
-  recordedOn: z.iso.date({ error: 'Enter a real date, like 2026-11-23' }),
+  recordedOn: dateInput('the date of the change'),
   description: longText('description of the change in risk', 2000),
 })
 

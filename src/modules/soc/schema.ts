@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { dateInput } from '../../platform/http/dates.ts'
 import { asLines, asList, optional } from '../../platform/http/fields.ts'
 import { prisonNumber } from '../people/schema.ts'
 import {
@@ -18,7 +19,6 @@ const text = (label: string, max = 5000) =>
     .trim()
     .min(1, `Enter the ${label}`)
     .max(max, `The ${label} must be ${max.toLocaleString('en-GB')} characters or fewer`)
-const day = (label: string) => z.iso.date({ error: `Enter a real ${label}, like 2026-11-23` })
 
 export const nominationSchema = z.object({
   prisonerNumber: prisonNumber,
@@ -37,7 +37,7 @@ export const nominationSchema = z.object({
 
 export const meetingSchema = z.object({
   kind: z.enum(['cohort-selection', 'case-management', 'band-2-review'], { error: 'Select the kind of meeting' }),
-  heldOn: day('meeting date'),
+  heldOn: dateInput('the date of the meeting'),
   attendees: z.preprocess(asLines, z.array(z.string().max(200)).min(2, 'Enter at least two attendees, one per line')),
   notes: optional(z.string().trim().max(10_000)),
   establishmentCode: optional(
@@ -56,7 +56,7 @@ export const decisionSchema = z.object({
 })
 
 export const reviewSchema = z.object({
-  reviewedOn: day('review date'),
+  reviewedOn: dateInput('the date of the review'),
   outcome: z.enum(['remain', 'change-band', 'de-select'], { error: 'Select the outcome of the review' }),
   notes: optional(z.string().trim().max(5000)),
 })
@@ -64,7 +64,7 @@ export const reviewSchema = z.object({
 export const actionSchema = z.object({
   description: text('action', 2000),
   owner: text('owner', 200),
-  dueDate: day('due date'),
+  dueDate: dateInput('the due date'),
   tactic: z.enum(TACTICS, { error: 'Select the tactic' }),
 })
 
@@ -74,14 +74,14 @@ export const actionStatusSchema = z.object({
 
 export const triggerSchema = z.object({
   code: z.enum(TRIGGER_CODES as [string, ...string[]], { error: 'Select the trigger point' }),
-  occurredOn: day('date it happened'),
+  occurredOn: dateInput('the date it happened'),
   details: text('details', 2000),
 })
 
 export const disruptionSchema = z.object({
   prisonerNumber: optional(prisonNumber),
   groupRef: optional(z.string().trim().max(50)),
-  occurredOn: day('date of the disruption'),
+  occurredOn: dateInput('the date of the disruption'),
   what: text('description of what was done', 5000),
   impact: z.enum(DISRUPTION_IMPACTS, { error: 'Select the impact: major, moderate or minor' }),
 })
@@ -106,7 +106,7 @@ export const visitSchema = z.object({
     .trim()
     .toUpperCase()
     .regex(/^[A-Z]{3}$/, 'Select the prison'),
-  visitedOn: day('visit date'),
+  visitedOn: dateInput('the date of the visit'),
   findings: text('findings', 10_000),
 })
 
@@ -114,7 +114,7 @@ export const resolveSchema = z.object({ prisonerNumber: prisonNumber })
 
 export const milestoneSchema = z.object({
   milestone: z.enum(['community-notified', 'community-plan-agreed'], { error: 'Select what was done' }),
-  on: day('date it was done'),
+  on: dateInput('the date it was done'),
 })
 
 export const personParams = z.object({ prisonerNumber: prisonNumber })

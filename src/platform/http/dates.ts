@@ -53,7 +53,9 @@ function partsProblem(what: string, parts: Parts): { part: string; message: stri
  * the question names it, for the messages ("the date of the meeting").
  */
 export function dateInput(what: string) {
-  return z.unknown().transform((value, context): string => {
+  // Described to the API as what it takes there: an ISO 8601 calendar date.
+  const described = z.unknown().meta({ type: 'string', format: 'date', description: `${sentence(what)}, YYYY-MM-DD` })
+  return described.transform((value, context): string => {
     const fail = (message: string, path: string[] = []) => {
       context.addIssue({ code: 'custom', message, path })
       return z.NEVER

@@ -41,6 +41,21 @@ export type PageSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodTy
 }
 
 /**
+ * An error about a whole date (not one of its boxes) links to its day box, the first to fix, as GOV.UK asks; the box
+ * an error names (`#heldOn-month`) stays as it is.
+ */
+function linkDatesToDay(errors: FormState['errors'], sent: unknown): FormState['errors'] {
+  const folded = foldDateInputs(sent)
+  if (!folded || typeof folded !== 'object' || folded === sent) return errors
+  const dates = Object.entries(folded).filter(([, value]) => value && typeof value === 'object' && 'day' in value)
+  const names = new Set(dates.map(([name]) => `#${name}`))
+  return {
+    ...errors,
+    summary: errors.summary.map(item => (names.has(item.href) ? { ...item, href: `${item.href}-day` } : item)),
+  }
+}
+
+/**
  * The page twin of `api.route`: one declaration per page with its permission, its input schemas and what invalid
  * input shows, so that no route hand-writes parsing, `request.user!` or a try / catch / 400 block.
  */
@@ -88,7 +103,8 @@ export function createPages(app: FastifyInstance, options: { views: string; loca
           return await spec.handler(context(request, reply, { params, query, body }))
         } catch (error) {
           if (!(error instanceof ValidationError) || !spec.invalid) throw error
-          const form = { errors: errorView(error.fields), values: method === 'GET' ? request.query : request.body }
+          const sent = method === 'GET' ? request.query : request.body
+          const form = { errors: linkDatesToDay(errorView(error.fields), sent), values: sent }
           const again = context(request, reply, { params, query: request.query, body: request.body }, 400)
           if (typeof spec.invalid === 'string') return again.render(spec.invalid, form)
           reply.code(400)

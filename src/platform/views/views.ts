@@ -16,9 +16,9 @@ const MOJ = path.join(ROOT, 'node_modules/@ministryofjustice/frontend')
 const LONDON = 'Europe/London'
 const dayFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: LONDON })
 const timeFormat = new Intl.DateTimeFormat('en-GB', {
-  hour: 'numeric',
+  hour: '2-digit',
   minute: '2-digit',
-  hour12: true,
+  hourCycle: 'h23',
   timeZone: LONDON,
 })
 
@@ -31,11 +31,17 @@ export function formatDate(value: Date | string | null | undefined): string {
   return dayFormat.format(new Date(value))
 }
 
-/** "23 November 2026 at 2:05pm", in Europe/London. */
+/** "23 November 2026 at 14:05", in Europe/London, on the 24-hour clock. */
 export function formatDateTime(value: Date | string | null | undefined): string {
   if (!value) return ''
   const date = new Date(value)
-  return `${dayFormat.format(date)} at ${timeFormat.format(date).replace(' ', '').toLowerCase()}`
+  return `${dayFormat.format(date)} at ${formatTime(date)}`
+}
+
+/** "14:05", in Europe/London, on the 24-hour clock. */
+export function formatTime(value: Date | string | null | undefined): string {
+  if (!value) return ''
+  return timeFormat.format(new Date(value))
 }
 
 /** The error summary and per-field messages of the GOV.UK error pattern, from one list of field errors. */
@@ -58,6 +64,7 @@ function configureNunjucks(env: nunjucks.Environment) {
   env.addFilter('nameCase', nameCase)
   env.addFilter('date', formatDate)
   env.addFilter('dateTime', formatDateTime)
+  env.addFilter('time', formatTime)
   env.addFilter('fieldId', fieldId)
   env.addGlobal('serviceName', 'Portcullis')
 }
