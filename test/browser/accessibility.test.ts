@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, beforeEach, describe, it } from 'node:test'
 import {
   assertNoAxeViolations,
+  errorLinks,
   openBrowser,
   screenshot,
   signIn,
@@ -80,7 +81,10 @@ describe('accessibility (axe, WCAG 2.2 AA)', () => {
   })
 
   it('the audit trail with an invalid date filter', async () => {
-    const page = await check('/audit?from=2026-13-45', { as: 'auditor', status: 400 })
+    // Issue 12.6: the dates are day, month and year boxes; the message names the date and links to its box.
+    const query = 'from-day=45&from-month=13&from-year=2026&to-day=&to-month=&to-year='
+    const page = await check(`/audit?${query}`, { as: 'auditor', status: 400, screenshot: 'audit-date-error' })
+    assert.deepEqual(await errorLinks(page), ['The from date must be a real date'])
     assert.equal(await page.locator('.govuk-error-summary').count(), 1, 'the error summary is shown')
     assert.equal(await page.locator('#from-error').count(), 1, 'the date field shows its error')
   })

@@ -90,18 +90,25 @@ describe('intelligence, from report to dissemination', () => {
       await press('submit-report')
       assert.deepEqual(await errorLinks(), [
         'Enter what you know',
-        'Enter when it happened',
+        'Enter the date it happened',
+        'Enter the time it happened',
         'Select how you know this',
         'Select what the intelligence is about',
         'Select yes if it is urgent',
       ])
       await check('submit-errors')
-      await page.getByRole('link', { name: 'Enter when it happened' }).click()
-      await page.locator('#occurredDate:focus').waitFor()
+      // Issue 12.6: the date and the time are named apart, each linked to its own box.
+      await page.getByRole('link', { name: 'Enter the date it happened' }).click()
+      await page.locator('#occurredDate-day:focus').waitFor()
+      await page.getByRole('link', { name: 'Enter the time it happened' }).click()
+      await page.locator('#occurredTime:focus').waitFor()
 
       await page.getByLabel('What do you know?').fill(REPORT_TEXT)
-      await page.getByLabel('Date it happened').fill('2026-01-10')
-      await page.getByLabel('Time it happened (approximately)').fill('14:30')
+      const when = page.getByRole('group', { name: 'What date did it happen?' })
+      await when.getByLabel('Day').fill('10')
+      await when.getByLabel('Month').fill('1')
+      await when.getByLabel('Year').fill('2026')
+      await page.getByLabel('What time did it happen?').fill('14:30')
       await page.getByLabel('Where it happened (optional)').fill('B wing landing 2')
       await page.getByRole('group', { name: 'How do you know this?' }).getByLabel('A prisoner told me').check()
       await page.getByRole('group', { name: 'What is it about?' }).getByLabel('Conveyance').check()
@@ -224,6 +231,17 @@ describe('intelligence, from report to dissemination', () => {
     assert.equal(await textOf('[data-qa=result-count]'), '1 report')
     assert.equal(await textOf('[data-qa=search-results] mark'), 'kettle')
     await check('search')
+    // Issue 12.6: the submitted dates are day, month and year boxes; a date that does not exist is named.
+    const from = page.getByRole('group', { name: 'Submitted from' })
+    await from.getByLabel('Day').fill('31')
+    await from.getByLabel('Month').fill('2')
+    await from.getByLabel('Year').fill('2026')
+    await press('search')
+    assert.deepEqual(await errorLinks(), ['The from date must be a real date'])
+    await check('search-date-error')
+    await from.getByLabel('Day').fill('1')
+    await press('search')
+    assert.equal(await textOf('[data-qa=result-count]'), '1 report')
 
     await visit(page, server.baseUrl, '/people/A1234BC')
     assert.match(await textOf('[data-qa=intelligence-panel]'), new RegExp(`${ref}[\\s\\S]*Subject[\\s\\S]*3x5x2 1/B/P`))
@@ -265,8 +283,11 @@ describe('intelligence, from report to dissemination', () => {
       await signIn(page, server.baseUrl, 'reporter')
       await visit(page, server.baseUrl, '/intelligence/report')
       await page.getByLabel('What do you know?').fill('A visitor passed something to G4821KT at table 4.')
-      await page.getByLabel('Date it happened').fill('2026-01-11')
-      await page.getByLabel('Time it happened (approximately)').fill('10:00')
+      const when = page.getByRole('group', { name: 'What date did it happen?' })
+      await when.getByLabel('Day').fill('11')
+      await when.getByLabel('Month').fill('1')
+      await when.getByLabel('Year').fill('2026')
+      await page.getByLabel('What time did it happen?').fill('10:00')
       await page.getByLabel('I saw or heard it myself').check()
       await page.getByLabel('Conveyance').check()
       await page.getByRole('group', { name: 'Is it urgent?' }).getByLabel('No').check()

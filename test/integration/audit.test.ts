@@ -79,11 +79,27 @@ describe('the audit trail in words', () => {
 
   it('names each wrong date in its own message', async () => {
     const auditor = await t.signIn('auditor')
-    const page = await auditor.get('/audit?from=2026-13-45&to=31/12/2026')
+    // Issue 12.6: the dates are GOV.UK date inputs; each message names its date and links to the box to fix.
+    const page = await auditor.get('/audit?from-day=45&from-month=13&from-year=2026&to-day=31&to-month=2&to-year=2026')
     assert.equal(page.statusCode, 400)
-    assert.match(page.body, /Enter a real &quot;from&quot; date in the format YYYY-MM-DD/)
-    assert.match(page.body, /Enter a real &quot;to&quot; date in the format YYYY-MM-DD/)
-    assert.match(page.body, /href="#from"/)
-    assert.match(page.body, /href="#to"/)
+    assert.match(page.body, /href="#from-day">The from date must be a real date</)
+    assert.match(page.body, /href="#to-day">The to date must be a real date</)
+    assert.match(page.body, /name="from-month"[^>]*value="13"/, 'what was typed is kept')
+  })
+
+  it('names the missing part of a half-filled date, and filters by whole ones', async () => {
+    const auditor = await t.signIn('auditor')
+    const half = await auditor.get('/audit?from-day=1&from-month=&from-year=2026&to-day=&to-month=&to-year=')
+    assert.equal(half.statusCode, 400)
+    assert.match(half.body, /href="#from-month">The from date must include a month</)
+    const backwards = await auditor.get(
+      '/audit?from-day=2&from-month=11&from-year=2026&to-day=1&to-month=11&to-year=2026',
+    )
+    assert.match(backwards.body, /The to date must be the same as or after the from date/)
+    const whole = await auditor.get('/audit?from-day=1&from-month=1&from-year=2000&to-day=&to-month=&to-year=')
+    assert.equal(whole.statusCode, 200)
+    assert.match(whole.body, /name="from-year"[^>]*value="2000"/)
+    const api = await t.api(await t.token('auditor')).get('/api/v1/audit-events?from=2000-01-01&to=2099-12-31')
+    assert.equal(api.statusCode, 200, api.body)
   })
 })

@@ -23,6 +23,14 @@ const report = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 })
 
+/** The report form's date and time as a browser sends them when left empty: three date boxes and the time. */
+const EMPTY_DATE_AND_TIME = {
+  'occurredDate-day': '',
+  'occurredDate-month': '',
+  'occurredDate-year': '',
+  occurredTime: '',
+}
+
 async function submit(client: Client, body: Record<string, unknown>) {
   const response = await client.post('/api/v1/intelligence-reports', body)
   assert.equal(response.statusCode, 201, response.body)
@@ -139,8 +147,7 @@ describe('submitting', () => {
     const reporter = await t.signIn('reporter')
     const form = {
       text: 'Two visitors passed something at table 4 during visits.',
-      occurredDate: '2026-11-21',
-      occurredTime: '15:10',
+      ...{ 'occurredDate-day': '21', 'occurredDate-month': '11', 'occurredDate-year': '2026', occurredTime: '15:10' },
       sourceType: 'own-observation',
       threatAreas: ['conveyance'],
       urgent: 'no',
@@ -164,14 +171,15 @@ describe('submitting', () => {
     const reporter = await t.signIn('reporter')
     const response = await reporter.post(
       '/intelligence/report',
-      { text: '', submissionKey: 'empty-form-1', threatAreas: ['violence-disorder'] },
+      { text: '', submissionKey: 'empty-form-1', threatAreas: ['violence-disorder'], ...EMPTY_DATE_AND_TIME },
       '/intelligence/report',
     )
     assert.equal(response.statusCode, 400)
     assert.match(response.body, /Enter what you know/)
-    assert.match(response.body, /Enter when it happened/)
+    // Issue 12.6: the date and the time are two questions, each with its own error linked to its own box.
+    assert.match(response.body, /href="#occurredDate-day">Enter the date it happened</)
+    assert.match(response.body, /href="#occurredTime">Enter the time it happened</)
     assert.match(response.body, /Select how you know this/)
-    assert.match(response.body, /href="#occurredDate"/)
     // Issue 12.7: "Is it urgent?" has no answer chosen for the reporter, so leaving it is named as its own error.
     assert.match(response.body, /Select yes if it is urgent/)
     assert.match(response.body, /href="#urgent"/)

@@ -467,7 +467,7 @@ describe('dates on the GOV.UK date input (day, month, year)', () => {
       '/lss/assessments',
     )
     assert.equal(change.statusCode, 400)
-    assertPartError(change.body, 'recordedOn-year', /Year must include 4 numbers/)
+    assertPartError(change.body, 'recordedOn-year', /must include a year with 4 numbers/)
     assert.match(change.body, /name="recordedOn-year"[^>]*value="26"/)
     const noDate = await head.post(
       '/lss/significant-changes',

@@ -6,6 +6,12 @@ import { importTestPrisoners, prisonerRecord } from '../support/fixtures.ts'
 
 let t: TestApp
 
+/** A date as a person types it into the GOV.UK date input's three boxes: ('activeFrom', '20 11 2026'). */
+const dateBoxes = (name: string, typed: string) => {
+  const [day = '', month = '', year = ''] = typed.split(' ')
+  return { [`${name}-day`]: day, [`${name}-month`]: month, [`${name}-year`]: year }
+}
+
 before(async () => {
   t = await testApp()
   const summary = await importTestPrisoners(
@@ -76,9 +82,19 @@ describe('search', () => {
 
   it('names a bad date of birth filter', async () => {
     const analyst = await t.signIn('analyst')
-    const page = await analyst.get('/people?dateOfBirth=1988-02-31')
+    // Issue 12.6: the date of birth is the GOV.UK date input, and its messages name the part that is wrong.
+    const page = await analyst.get('/people?dateOfBirth-day=31&dateOfBirth-month=2&dateOfBirth-year=1988')
     assert.equal(page.statusCode, 400)
-    assert.match(page.body, /Enter a real date of birth/)
+    assert.match(page.body, /href="#dateOfBirth-day">Date of birth must be a real date</)
+    const half = await analyst.get('/people?dateOfBirth-day=12&dateOfBirth-month=4&dateOfBirth-year=')
+    assert.match(half.body, /href="#dateOfBirth-year">Date of birth must include a year</)
+    assert.match(half.body, /name="dateOfBirth-month"[^>]*value="4"/)
+    const found = await analyst.get('/people?dateOfBirth-day=12&dateOfBirth-month=4&dateOfBirth-year=1988')
+    assert.equal(found.statusCode, 200)
+    assert.match(found.body, /Hussain, Mohammed/)
+    assert.match(found.body, /name="dateOfBirth-year"[^>]*value="1988"/)
+    // The links to further pages of results carry the date as one ISO value, which the filter also takes.
+    assert.match((await analyst.get('/people?dateOfBirth=1988-04-12')).body, /Hussain, Mohammed/)
   })
 })
 
@@ -162,7 +178,8 @@ describe('adding a person', () => {
         establishmentCode: 'MDI',
         firstName: '',
         lastName: 'X',
-        dateOfBirth: '2999-01-01',
+        ...dateBoxes('dateOfBirth', '1 1 2999'),
+        ...dateBoxes('releaseDate', '30 6 27'),
         prisonNumber: '12345',
         pncNumber: '12/123456X',
         cellLocation: 'nowhere!',
@@ -173,12 +190,50 @@ describe('adding a person', () => {
     for (const message of [
       'Enter the first name',
       'Date of birth must be in the past',
+      'must include a year with 4 numbers',
       'Enter a prison number in the correct format',
       'Enter a PNC number in the correct format',
       'Enter a cell location like A-1-002',
     ]) {
       assert.ok(response.body.includes(message), message)
     }
+  })
+
+  it('names the missing part of a half-filled date of birth, and keeps what was typed (issue 12.6)', async () => {
+    const analyst = await t.signIn('analyst')
+    const response = await analyst.post(
+      '/people/new',
+      {
+        kind: 'visitor',
+        establishmentCode: 'MDI',
+        firstName: 'Vera',
+        lastName: 'Visitor',
+        ...dateBoxes('dateOfBirth', '3  1975'),
+      },
+      '/people/new',
+    )
+    assert.equal(response.statusCode, 400)
+    assert.match(response.body, /href="#dateOfBirth-month">Date of birth must include a month</)
+    assert.match(response.body, /name="dateOfBirth-year"[^>]*value="1975"/)
+    const added = await analyst.post(
+      '/people/new',
+      {
+        kind: 'visitor',
+        establishmentCode: 'MDI',
+        firstName: 'Vera',
+        lastName: 'Visitor',
+        ...dateBoxes('dateOfBirth', '3 9 1975'),
+        ...dateBoxes('releaseDate', ''),
+      },
+      '/people/new',
+    )
+    assert.equal(added.statusCode, 303, added.body)
+    const vera = await t.db
+      .selectFrom('peopleNominal')
+      .select('dateOfBirth')
+      .where('lastName', '=', 'Visitor')
+      .executeTakeFirstOrThrow()
+    assert.equal(String(vera.dateOfBirth).slice(0, 10), '1975-09-03')
   })
 
   it('refuses a duplicate prison number and an establishment outside scope', async () => {
@@ -205,7 +260,7 @@ describe('flags', () => {
     const analyst = await t.signIn('analyst')
     const bad = await analyst.post(
       '/people/A1234BC/flags/new',
-      { alertCode: 'XC', authorisedBy: '', activeFrom: '2026-11-20', activeTo: '2026-11-01' },
+      { alertCode: 'XC', authorisedBy: '', ...dateBoxes('activeFrom', '20 11 2026'), ...dateBoxes('activeTo', '') },
       '/people/A1234BC/flags/new',
     )
     assert.equal(bad.statusCode, 400)
@@ -215,8 +270,8 @@ describe('flags', () => {
       {
         alertCode: 'XC',
         authorisedBy: 'H. Hughes, Head of Security',
-        activeFrom: '2026-11-20',
-        activeTo: '2026-11-01',
+        ...dateBoxes('activeFrom', '20 11 2026'),
+        ...dateBoxes('activeTo', '1 11 2026'),
       },
       '/people/A1234BC/flags/new',
     )
@@ -293,6 +348,60 @@ describe('flags', () => {
       `/flags/${flag.id}/change`,
     )
     assert.equal(again.statusCode, 409)
+  })
+
+  it('names the missing part of a flag’s dates, on adding and on changing (issue 12.6)', async () => {
+    const analyst = await t.signIn('analyst')
+    const form = await analyst.get('/people/A1234BC/flags/new')
+    assert.match(form.body, /name="activeFrom-year"[^>]*value="20\d\d"/, 'the start date is today, in the boxes')
+    const half = await analyst.post(
+      '/people/A1234BC/flags/new',
+      {
+        alertCode: 'XRF',
+        authorisedBy: 'H. Hughes',
+        ...dateBoxes('activeFrom', ' 11 2026'),
+        ...dateBoxes('activeTo', ''),
+      },
+      '/people/A1234BC/flags/new',
+    )
+    assert.equal(half.statusCode, 400)
+    assert.match(half.body, /href="#activeFrom-day">The start date must include a day</)
+    assert.match(half.body, /name="activeFrom-month"[^>]*value="11"/)
+    const added = await analyst.post(
+      '/people/A1234BC/flags/new',
+      {
+        alertCode: 'XRF',
+        authorisedBy: 'H. Hughes',
+        ...dateBoxes('activeFrom', ''),
+        ...dateBoxes('activeTo', '31 12 2027'),
+      },
+      '/people/A1234BC/flags/new',
+    )
+    assert.equal(added.statusCode, 303, added.body)
+    const flag = await t.db
+      .selectFrom('peopleAlert')
+      .select('id')
+      .where('alertCode', '=', 'XRF')
+      .executeTakeFirstOrThrow()
+    const created = await t.db
+      .selectFrom('peopleAlertVersion')
+      .select('activeTo')
+      .where('alertId', '=', flag.id)
+      .executeTakeFirstOrThrow()
+    assert.equal(String(created.activeTo).slice(0, 10), '2027-12-31')
+    const change = await analyst.post(
+      `/flags/${flag.id}/change`,
+      { action: 'amend', comment: 'Review', ...dateBoxes('activeFrom', ''), ...dateBoxes('activeTo', '31 13 2027') },
+      `/flags/${flag.id}/change`,
+    )
+    assert.equal(change.statusCode, 400)
+    assert.match(change.body, /href="#activeTo-day">The end date must be a real date</)
+    const changed = await analyst.post(
+      `/flags/${flag.id}/change`,
+      { action: 'amend', comment: 'Review', ...dateBoxes('activeFrom', ''), ...dateBoxes('activeTo', '30 6 2027') },
+      `/flags/${flag.id}/change`,
+    )
+    assert.equal(changed.statusCode, 303, changed.body)
   })
 
   it('a reporter cannot set flags', async () => {

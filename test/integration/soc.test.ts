@@ -377,7 +377,7 @@ describe('dates on the GOV.UK date input (day, month, year)', () => {
       nominal,
     )
     assert.equal(trigger.statusCode, 400)
-    assertPartError(trigger.body, 'occurredOn-year', /Year must include 4 numbers/)
+    assertPartError(trigger.body, 'occurredOn-year', /must include a year with 4 numbers/)
   })
 
   it('names the wrong part of the dates of meetings, disruptions and visits', async () => {

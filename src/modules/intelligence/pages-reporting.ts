@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import type { CurrentUser } from '../../platform/access/user.ts'
 import { waitedInWords } from '../../platform/deadlines/deadlines.ts'
+import { foldDateInputs } from '../../platform/http/dates.ts'
 import { NotFoundError, parseInput } from '../../platform/http/errors.ts'
 import { pageQuery, paginationView, queryString } from '../../platform/http/forms.ts'
 import type { FormState, Pages } from '../../platform/http/pages.ts'
@@ -17,22 +18,13 @@ function nominalField(message: string) {
   return /name/i.test(message) && !/prison number|reference/i.test(message) ? '#names' : '#prisonNumbers'
 }
 
-/** "2026-11-23T14:30" typed on the form is a time in Europe/London; the API sends ISO 8601 with an offset. */
-function londonLocalToIso(date: string, time: string): string {
-  const guess = new Date(`${date}T${time}:00Z`)
-  if (Number.isNaN(guess.getTime())) return `${date}T${time}`
-  const inLondon = new Date(guess.toLocaleString('en-US', { timeZone: 'Europe/London' }))
-  const inUtc = new Date(guess.toLocaleString('en-US', { timeZone: 'UTC' }))
-  return new Date(guess.getTime() - (inLondon.getTime() - inUtc.getTime())).toISOString()
-}
-
-/** The form's errors on the form's own fields: the date and time are two inputs, and people are two lists. */
+/** The form's errors on the form's own fields: "in the past" goes to the date's boxes, and people are two lists. */
 function onFormFields({ errors }: FormState): FormState['errors'] {
   const summary = errors.summary.map(item => ({
     ...item,
     href:
       item.href === '#occurredAt'
-        ? '#occurredDate'
+        ? '#occurredDate-day'
         : item.href.startsWith('#nominals')
           ? nominalField(item.text)
           : item.href,
@@ -62,13 +54,10 @@ export function reportingPages(pages: Pages, intelligence: IntelligenceService, 
       })
     },
     handler: async ({ request, user, body: form, correlationId, redirect }) => {
-      const body = (request.body ?? {}) as Record<string, unknown>
+      // The date's three boxes are one value, as the page helper gives them to `body` (platform/http/dates.ts).
+      const body = foldDateInputs(request.body ?? {}) as Record<string, unknown>
       const input = parseInput(submitPageSchema, {
         ...body,
-        occurredAt:
-          body.occurredDate && body.occurredTime
-            ? londonLocalToIso(String(body.occurredDate), String(body.occurredTime))
-            : '',
         nominals: [
           ...form.prisonNumbers.map(prisonerNumber => ({ prisonerNumber })),
           ...form.names.map(name => ({ name })),

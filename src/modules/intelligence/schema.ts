@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { dateInput, optionalDateInput, timeInput } from '../../platform/http/dates.ts'
 import { asLines, asList, optional } from '../../platform/http/fields.ts'
 import { prisonNumber } from '../people/schema.ts'
 import { ENTITY_TYPES } from './entities.ts'
@@ -62,10 +63,33 @@ export const submitSchema = z.object({
 })
 export type SubmitInput = z.output<typeof submitSchema>
 
-/** The report page asks "Is it urgent?" with no answer chosen for the reporter (the API keeps its default). */
-export const submitPageSchema = submitSchema.extend({
-  urgent: z.enum(['yes', 'no'], { error: 'Select yes if it is urgent' }).transform(answer => answer === 'yes'),
-})
+/** "14:30" on "2026-11-23", typed on the report page, is a time in Europe/London: the instant, ISO 8601. */
+export function londonLocalToIso(date: string, time: string): string {
+  const guess = new Date(`${date}T${time}:00Z`)
+  const inLondon = new Date(guess.toLocaleString('en-US', { timeZone: 'Europe/London' }))
+  const inUtc = new Date(guess.toLocaleString('en-US', { timeZone: 'UTC' }))
+  return new Date(guess.getTime() - (inLondon.getTime() - inUtc.getTime())).toISOString()
+}
+
+/**
+ * The report page: the date as a GOV.UK date input and the time on the 24-hour clock, each with its own error, in
+ * the order of the form; "Is it urgent?" with no answer chosen for the reporter (the API keeps its default).
+ */
+export const submitPageSchema = z
+  .object({
+    text: submitSchema.shape.text,
+    occurredDate: dateInput('the date it happened'),
+    occurredTime: timeInput('the time it happened'),
+    location: submitSchema.shape.location,
+    sourceType: submitSchema.shape.sourceType,
+    threatAreas: submitSchema.shape.threatAreas,
+    urgent: z.enum(['yes', 'no'], { error: 'Select yes if it is urgent' }).transform(answer => answer === 'yes'),
+    nominals: submitSchema.shape.nominals,
+  })
+  .transform(({ occurredDate, occurredTime, ...report }) => ({
+    ...report,
+    occurredAt: londonLocalToIso(occurredDate, occurredTime),
+  }))
 
 /** The page's own fields: picked prisoners and typed names, one per line. */
 export const submitFormSchema = z.object({
@@ -204,8 +228,8 @@ export const searchSchema = z.object({
       .toUpperCase()
       .regex(/^[A-Z]{3}$/, 'Select an establishment from the list'),
   ),
-  from: optional(z.iso.date({ error: 'Enter a real "from" date, like 2026-01-31' })),
-  to: optional(z.iso.date({ error: 'Enter a real "to" date, like 2026-11-23' })),
+  from: optionalDateInput('the from date'),
+  to: optionalDateInput('the to date'),
   threatArea: optional(z.enum(THREAT_AREAS, { error: 'Select a threat area from the list' })),
   status: optional(z.enum(STATUSES, { error: 'Select a status from the list' })),
   grading: optional(

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { londonToday } from '../../platform/deadlines/deadlines.ts'
-import { asList, blank, optional } from '../../platform/http/fields.ts'
+import { optionalDateInput } from '../../platform/http/dates.ts'
+import { asList, optional } from '../../platform/http/fields.ts'
 import { SOCU_REGIONS } from '../../platform/reference/establishment-areas.ts'
 import { CELL_LOCATION, NOMINAL_KINDS, normaliseCro, normalisePnc, PRISON_NUMBER } from './rules.ts'
 
@@ -16,9 +17,6 @@ export const establishmentParams = z.object({
     .toUpperCase()
     .regex(/^[A-Z]{3}$/, 'Establishment not found'),
 })
-
-/** A calendar date 'YYYY-MM-DD' that exists. */
-export const calendarDate = (message: string) => z.iso.date({ error: message })
 
 export const prisonNumber = z
   .string({ error: 'Enter a prison number, like A1234BC' })
@@ -44,10 +42,10 @@ const cro = z.string().transform((value, ctx) => {
   return normalised
 })
 
-/** Date of birth: a real date, not in the future, not before 1900. */
+/** Date of birth, when given: a real date (GOV.UK date input, or ISO from the API), not in the future, not before 1900. */
 export const dateOfBirth = (today: () => string) =>
-  calendarDate('Enter a real date of birth, like 1990-03-27').refine(
-    value => value <= today() && value >= '1900-01-01',
+  optionalDateInput('date of birth').refine(
+    value => value === undefined || (value <= today() && value >= '1900-01-01'),
     'Date of birth must be in the past',
   )
 
@@ -69,7 +67,7 @@ export function nominalSchema(today: () => string) {
       firstName: name('first name'),
       middleNames: optional(z.string().trim().max(100, 'Middle names must be 100 characters or fewer')),
       lastName: name('last name'),
-      dateOfBirth: optional(dateOfBirth(today)),
+      dateOfBirth: dateOfBirth(today),
       prisonNumber: optional(prisonNumber),
       pncNumber: optional(pnc),
       croNumber: optional(cro),
@@ -78,7 +76,7 @@ export function nominalSchema(today: () => string) {
         z.string().trim().toUpperCase().regex(CELL_LOCATION, 'Enter a cell location like A-1-002'),
       ),
       securityCategory: optional(z.string().trim().toUpperCase().max(2)),
-      releaseDate: optional(calendarDate('Enter a real release date, like 2027-06-30')),
+      releaseDate: optionalDateInput('the release date'),
       notes: optional(z.string().trim().max(2000, 'Notes must be 2,000 characters or fewer')),
     })
     .superRefine((value, ctx) => {
@@ -102,7 +100,7 @@ export const searchQuery = z.object({
       .toUpperCase()
       .regex(/^[A-Z]{3}$/, 'Select an establishment from the list'),
   ),
-  dateOfBirth: optional(calendarDate('Enter a real date of birth, like 1990-03-27')),
+  dateOfBirth: optionalDateInput('date of birth'),
   page: z.coerce.number().int().min(1).max(10_000).catch(1),
 })
 export type SearchQuery = z.output<typeof searchQuery>
@@ -121,11 +119,9 @@ export function alertSchema(today: () => string) {
       .trim()
       .min(1, 'Enter who authorised the flag')
       .max(100, 'Authorised by must be 100 characters or fewer'),
-    activeFrom: z.preprocess(
-      value => blank(value) ?? today(),
-      calendarDate('Enter a real start date, like 2026-11-23'),
-    ),
-    activeTo: optional(calendarDate('Enter a real end date, like 2027-05-23')),
+    // Left empty, a flag starts today.
+    activeFrom: optionalDateInput('the start date').transform(value => value ?? today()),
+    activeTo: optionalDateInput('the end date'),
   })
 }
 export type AlertInput = z.output<ReturnType<typeof alertSchema>>
@@ -135,8 +131,8 @@ export const alertChangeSchema = z.object({
   action: z.enum(['amend', 'close'], { error: 'Select amend or close' }).default('amend'),
   description: optional(z.string().trim().max(1000, 'Description must be 1,000 characters or fewer')),
   authorisedBy: optional(z.string().trim().max(100, 'Authorised by must be 100 characters or fewer')),
-  activeFrom: optional(calendarDate('Enter a real start date, like 2026-11-23')),
-  activeTo: optional(calendarDate('Enter a real end date, like 2027-05-23')),
+  activeFrom: optionalDateInput('the start date'),
+  activeTo: optionalDateInput('the end date'),
   comment: z
     .string({ error: 'Enter the reason for the change' })
     .trim()

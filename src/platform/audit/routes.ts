@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import type { Db } from '../db/database.ts'
 import type { Api } from '../http/api.ts'
+import { optionalDateInput } from '../http/dates.ts'
 import { optional } from '../http/fields.ts'
 import { pageQuery, paginationView, queryString } from '../http/forms.ts'
 import { createPages } from '../http/pages.ts'
@@ -10,9 +11,6 @@ import type { Navigation } from '../views/navigation.ts'
 import { actionInWords, detailsInWords, subjectInWords } from './describe.ts'
 import { AUDIT_PAGE_SIZE, establishmentNames, searchEvents } from './repository.ts'
 
-/** A calendar date; each field's message names it, so two wrong dates read as two different errors. */
-const isoDate = (field: 'from' | 'to') =>
-  optional(z.iso.date({ error: `Enter a real "${field}" date in the format YYYY-MM-DD, like 2026-11-23` }))
 const text = optional(z.string().trim().max(200, 'Must be 200 characters or fewer'))
 
 export const auditFilterSchema = pageQuery
@@ -22,12 +20,13 @@ export const auditFilterSchema = pageQuery
     subjectType: text,
     subjectId: text,
     establishment: text,
-    from: isoDate('from'),
-    to: isoDate('to'),
+    // Day, month and year boxes on the page, ISO dates from the API; each message names its date (issue 12.13).
+    from: optionalDateInput('the from date'),
+    to: optionalDateInput('the to date'),
   })
   .refine(f => !f.from || !f.to || f.from <= f.to, {
     path: ['to'],
-    message: 'The "to" date must be the same as or after the "from" date',
+    message: 'The to date must be the same as or after the from date',
   })
 
 const eventResponse = z.object({

@@ -42,9 +42,15 @@ describe('dateInput: the GOV.UK date input, and ISO dates from the API', () => {
     assert.equal(parseInput(schema, { heldOn: '2026-11-25' }).heldOn, '2026-11-25')
   })
 
-  it('asks for the date when every box is empty, pointing at the day', () => {
+  it('asks for the date when every box is empty: an error about the whole date', () => {
     assert.deepEqual(errorsOf(schema, { 'heldOn-day': '', 'heldOn-month': '', 'heldOn-year': '' }), [
-      { field: 'heldOn.day', message: 'Enter the date of the meeting' },
+      { field: 'heldOn', message: 'Enter the date of the meeting' },
+    ])
+  })
+
+  it('names every missing box, and points at the first', () => {
+    assert.deepEqual(errorsOf(schema, { 'heldOn-day': '', 'heldOn-month': '', 'heldOn-year': '2026' }), [
+      { field: 'heldOn.day', message: 'The date of the meeting must include a day and month' },
     ])
   })
 
@@ -56,13 +62,13 @@ describe('dateInput: the GOV.UK date input, and ISO dates from the API', () => {
 
   it('refuses a date that does not exist, and a year without four numbers', () => {
     assert.deepEqual(errorsOf(schema, { 'heldOn-day': '31', 'heldOn-month': '2', 'heldOn-year': '2026' }), [
-      { field: 'heldOn.day', message: 'The date of the meeting must be a real date' },
+      { field: 'heldOn', message: 'The date of the meeting must be a real date' },
     ])
     assert.deepEqual(errorsOf(schema, { 'heldOn-day': '1', 'heldOn-month': '2', 'heldOn-year': '26' }), [
-      { field: 'heldOn.year', message: 'Year must include 4 numbers' },
+      { field: 'heldOn.year', message: 'The date of the meeting must include a year with 4 numbers' },
     ])
     assert.deepEqual(errorsOf(schema, { 'heldOn-day': 'x', 'heldOn-month': '2', 'heldOn-year': '2026' }), [
-      { field: 'heldOn.day', message: 'The date of the meeting must be a real date' },
+      { field: 'heldOn', message: 'The date of the meeting must be a real date' },
     ])
   })
 

@@ -36,16 +36,23 @@ function realDate(parts: Parts): string | null {
   return real ? date.toISOString().slice(0, 10) : null
 }
 
-/** The date's problem, with the part it is about; null when the parts make a real date. */
-function partsProblem(what: string, parts: Parts): { part: string; message: string } | null {
+/**
+ * The date's problem, and the box to fix first when it is about missing or wrong boxes (the summary links there, and
+ * the date input marks every empty box); no box when it is about the whole date, which marks all three. Null when
+ * the parts make a real date.
+ */
+function partsProblem(what: string, parts: Parts): { path: string[]; message: string } | null {
   const missing = PARTS.filter(part => parts[part] === '')
-  if (missing.length > 0)
-    return { part: missing[0], message: `${sentence(what)} must include a ${missing.join(' and ')}` }
-  const bad = PARTS.find(part => !/^\d+$/.test(parts[part]))
-  if (bad) return { part: bad, message: `${sentence(what)} must be a real date` }
-  if (!/^\d{4}$/.test(parts.year)) return { part: 'year', message: 'Year must include 4 numbers' }
-  if (!realDate(parts)) return { part: 'day', message: `${sentence(what)} must be a real date` }
-  return null
+  if (missing.length > 0) {
+    const message = `${sentence(what)} must include a ${missing.join(' and ')}`
+    return { path: [missing[0]], message }
+  }
+  const realDateNeeded = { path: [], message: `${sentence(what)} must be a real date` }
+  if (PARTS.some(part => !/^\d+$/.test(parts[part]))) return realDateNeeded
+  if (!/^\d{4}$/.test(parts.year)) {
+    return { path: ['year'], message: `${sentence(what)} must include a year with 4 numbers` }
+  }
+  return realDate(parts) ? null : realDateNeeded
 }
 
 /**
@@ -70,9 +77,9 @@ export function dateInput(what: string) {
     const parts = Object.fromEntries(
       PARTS.map(part => [part, String((value as Record<string, unknown>)[part] ?? '').trim()]),
     ) as Parts
-    if (PARTS.every(part => parts[part] === '')) return fail(`Enter ${what}`, ['day'])
+    if (PARTS.every(part => parts[part] === '')) return fail(`Enter ${what}`)
     const problem = partsProblem(what, parts)
-    if (problem) return fail(problem.message, [problem.part])
+    if (problem) return fail(problem.message, problem.path)
     return realDate(parts) as string
   })
 }
