@@ -200,3 +200,15 @@ describe('the other page actions through the API', () => {
     assert.equal((await as.analyst.get(`/api/v1/intelligence-reports/${ref}/readers`)).statusCode, 403)
   })
 })
+
+describe('search through the API (issue 12, point 8)', () => {
+  it('says when the words are too common to search for, and otherwise that they were searched', async () => {
+    const common = (await as.analyst.get('/api/v1/intelligence-reports?q=the')).json()
+    assert.deepEqual(
+      { total: common.total, results: common.results, onlyCommonWords: common.onlyCommonWords },
+      { total: 0, results: [], onlyCommonWords: true },
+    )
+    const searched = (await as.analyst.get('/api/v1/intelligence-reports?q=drone')).json()
+    assert.equal(searched.onlyCommonWords, false)
+  })
+})

@@ -150,12 +150,16 @@ function reportApi(app: FastifyInstance, api: Api, intelligence: IntelligenceSer
       ),
       total: z.number().int(),
       totalCapped: z.boolean(),
+      onlyCommonWords: z
+        .boolean()
+        .describe('True when every word of q is too common to search for ("the", "and"): nothing was searched'),
     }),
     handler: async ({ user, query }) => {
       const result = await intelligence.search(user, query)
       return {
         total: result.total,
         totalCapped: result.totalCapped,
+        onlyCommonWords: result.onlyCommonWords,
         results: result.rows.map(row => ({
           ref: row.ref,
           status: row.status,
