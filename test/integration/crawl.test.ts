@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test'
 import { seedDemo } from '../../src/demo/seed.ts'
 import { DEMO_USERS } from '../../src/demo/users.ts'
 import { DEMO_PASSWORD, type TestApp, testApp } from '../support/app.ts'
+import { crawlFromHome } from '../support/crawl.ts'
 
 // Every role, signed in, follows every link it is shown, from the home page on: a link a person is shown must open.
 // Same-origin GET links only; each URL pattern once (a path with its identifiers generalised, and its query's names);
@@ -17,61 +18,17 @@ before(async () => {
 })
 after(() => t.close())
 
-/** The links of a page, as same-origin paths with their query, without fragments. */
-function linksOf(html: string): string[] {
-  const links: string[] = []
-  for (const [, raw] of html.matchAll(/<a\b[^>]*\bhref="([^"]*)"/g)) {
-    const href = raw
-      .replace(/&amp;/g, '&')
-      .replace(/&#x2F;/g, '/')
-      .replace(/&#39;/g, "'")
-      .split('#')[0]
-    if (!href.startsWith('/') || href.startsWith('//')) continue
-    links.push(href)
-  }
-  return links
-}
-
-/** A URL's pattern: identifiers (anything with a digit) generalised, and the names of its query parameters. */
-function patternOf(url: string): string {
-  const [path, query = ''] = url.split('?')
-  const shape = path
-    .split('/')
-    .map(segment => (/\d/.test(segment) ? ':id' : segment))
-    .join('/')
-  const names = [...new URLSearchParams(query).keys()].sort()
-  return names.length ? `${shape}?${[...new Set(names)].join('&')}` : shape
-}
-
-const NOT_FOLLOWED = [/^\/assets\//, /^\/sign-out/, /^\/logout/]
-
+/** Opens a link in memory, as the signed-in person; a PDF or CSV is fetched but not read for links. */
 async function crawl(username: string) {
   const session = await t.signIn(username)
-  const seen = new Set<string>()
-  const queue: { url: string; from: string }[] = [{ url: '/', from: '(home)' }]
-  const broken: string[] = []
-  let fetched = 0
-  while (queue.length > 0 && fetched < MAX_PAGES_PER_ROLE) {
-    const { url, from } = queue.shift() as { url: string; from: string }
-    const pattern = patternOf(url)
-    if (seen.has(pattern) || NOT_FOLLOWED.some(rule => rule.test(url))) continue
-    seen.add(pattern)
-    const response = await session.get(url)
-    fetched++
-    const status = response.statusCode
-    if (status === 403 || status === 404 || status >= 500) {
-      broken.push(`${status} ${url} (linked from ${from})`)
-      continue
-    }
-    if (status >= 300 && status < 400) {
-      const location = String(response.headers.location ?? '')
-      if (location.startsWith('/')) queue.push({ url: location, from: url })
-      continue
-    }
-    if (!String(response.headers['content-type'] ?? '').startsWith('text/html')) continue
-    for (const link of linksOf(response.body)) queue.push({ url: link, from: url })
-  }
-  return { broken, fetched }
+  return crawlFromHome(
+    async url => {
+      const response = await session.get(url)
+      const html = String(response.headers['content-type'] ?? '').startsWith('text/html') ? response.body : undefined
+      return { status: response.statusCode, location: String(response.headers.location ?? ''), html }
+    },
+    { max: MAX_PAGES_PER_ROLE },
+  )
 }
 
 describe('every link a role is shown opens', () => {
