@@ -12,6 +12,7 @@ import { lssDeadlines, lssDecisionWork } from './modules/lss/deadlines.ts'
 import { lssRoutes } from './modules/lss/routes.ts'
 import { lssService } from './modules/lss/service.ts'
 import { flagEvidence } from './modules/people/evidence.ts'
+import { visibleNominalLabels } from './modules/people/repository.ts'
 import { peopleRoutes } from './modules/people/routes.ts'
 import { peopleService } from './modules/people/service.ts'
 import { socDeadlines } from './modules/soc/deadlines.ts'
@@ -115,7 +116,7 @@ export async function buildApp({ config, db, logger, plugins = [] }: AppOptions)
     homeRoutes({ db, deadlines, work, api, navigation, version: config.version, gitCommit: config.gitCommit }),
   )
   await app.register(userRoutes({ users, api, navigation }))
-  await app.register(auditRoutes({ db, api, navigation }))
+  await app.register(auditRoutes({ db, api, navigation, personLabels: visibleNominalLabels }))
 
   // Modules.
   await app.register(peopleRoutes({ people, api, navigation, panels: profilePanels }))

@@ -147,7 +147,7 @@ export async function seedDemoLss(db: Db, lss: LssService, now = new Date()): Pr
   )
   const people = { head, governor, pgd, ed, analyst }
   const ids = await seedInstructions(lss, people, now)
-  await seedAmendments(lss, people, ids)
+  await seedAmendments(lss, people, ids, now)
   // Staff awareness: some have read, some have not.
   for (const id of ids.slice(0, 6)) await lss.acknowledge(analyst, id)
   await seedAssessments(lss, people, now)
@@ -171,67 +171,125 @@ async function seedInstructions(lss: LssService, { head }: DemoPeople, now: Date
         reviewDue: new Date(now.getTime() + (20 + ids.length * 30) * 86_400_000).toISOString().slice(0, 10),
       },
       CID,
+      // Published before the earliest amendment to it.
+      new Date(now.getTime() - 120 * 86_400_000),
     )
     ids.push(id)
   }
   return ids
 }
 
-/** Amendments in every status: approved, rejected, awaiting each approver, withdrawn. */
-async function seedAmendments(lss: LssService, { head, governor, pgd, ed }: DemoPeople, ids: string[]) {
-  const amend = (
-    index: number,
-    extra: string,
-    relatesTo: 'category-a' | 'restricted-status' | 'none',
-    pgdAgreement = false,
-  ) => {
-    const i = INSTRUCTIONS[index]
-    return lss.propose(
-      head,
-      {
-        instructionId: ids[index],
-        aimAndPurpose: i.aim,
-        nationalReference: i.national,
-        localReference: i.local,
-        procedures: `${i.procedures}\n${extra}`,
-        change: extra,
-        reasoning: 'Finds and intelligence over the last quarter show the current procedure leaves a gap.',
-        relatesTo,
-        pgdAgreement,
-      },
-      CID,
-    )
+type DemoAmendment = {
+  index: number
+  /** The procedures as amended: the whole text, so that a replaced sentence does not stay beside its replacement. */
+  procedures: (current: string) => string
+  change: string
+  reasoning: string
+  relatesTo: 'category-a' | 'restricted-status' | 'none'
+  pgdAgreement?: boolean
+  daysAgo: number
+}
+
+const add = (sentence: string) => (current: string) => `${current}\n${sentence}`
+
+const DEMO_AMENDMENTS = {
+  approved: {
+    index: 0,
+    procedures: add('Contractors’ tools are checked against the tool list on entry and exit.'),
+    change: 'Contractors’ tools are checked against the tool list on entry and exit.',
+    reasoning: 'A contractor’s tool was found on the exercise yard in June; nothing recorded which tools had come in.',
+    relatesTo: 'none',
+    daysAgo: 84,
+  },
+  rejected: {
+    index: 1,
+    procedures: add('The drone response team is stood down at night.'),
+    change: 'The drone response team is stood down at night.',
+    reasoning: 'Night shifts are short of staff, and the team has had few call-outs between midnight and six.',
+    relatesTo: 'none',
+    daysAgo: 61,
+  },
+  awaitingGovernor: {
+    index: 2,
+    procedures: add('Visitors’ children’s clothing may be searched with the parent present.'),
+    change: 'Visitors’ children’s clothing may be searched with the parent present.',
+    reasoning: 'Two packages passed in visits this quarter were hidden in a toddler’s clothing.',
+    relatesTo: 'none',
+    daysAgo: 3,
+  },
+  awaitingPgd: {
+    index: 3,
+    procedures: current =>
+      current.replace('cells checked daily', 'cells checked daily, and are moved cell at least every 28 days'),
+    change: 'E-List prisoners are moved cell at least every 28 days.',
+    reasoning: 'The escape attempt at a nearby prison in the spring followed months of work on one cell window.',
+    relatesTo: 'none',
+    pgdAgreement: true,
+    daysAgo: 12,
+  },
+  awaitingEd: {
+    index: 4,
+    procedures: add('Restricted Status prisoners on escort are handcuffed to two officers.'),
+    change: 'Restricted Status prisoners on escort are handcuffed to two officers.',
+    reasoning: 'The prison now holds a Restricted Status prisoner, who attends hospital appointments every month.',
+    relatesTo: 'restricted-status',
+    daysAgo: 20,
+  },
+  withdrawn: {
+    index: 5,
+    procedures: current => current.replace('within 48 hours', 'within a week'),
+    change: 'Phones are sent for interrogation within a week, not 48 hours.',
+    reasoning: 'The regional laboratory cannot take handsets within 48 hours at current volumes.',
+    relatesTo: 'none',
+    daysAgo: 35,
+  },
+  throughTheWholeRoute: {
+    index: 8,
+    procedures: current =>
+      current.replace('The flag is reviewed every three months.', 'The flag is reviewed every month.'),
+    change: 'The staff assaulter flag is reviewed monthly, not quarterly.',
+    reasoning: 'Three of the last five assaults on staff were by prisoners whose flag had lapsed between reviews.',
+    relatesTo: 'restricted-status',
+    pgdAgreement: true,
+    daysAgo: 47,
+  },
+} satisfies Record<string, DemoAmendment>
+
+/** Amendments in every status: approved, rejected, awaiting each approver, withdrawn; each with its own reason and day. */
+async function seedAmendments(lss: LssService, { head, governor, pgd, ed }: DemoPeople, ids: string[], now: Date) {
+  const day = (daysAgo: number) => new Date(now.getTime() - daysAgo * 86_400_000)
+  const amend = (a: DemoAmendment) => {
+    const i = INSTRUCTIONS[a.index]
+    const input = {
+      instructionId: ids[a.index],
+      aimAndPurpose: i.aim,
+      nationalReference: i.national,
+      localReference: i.local,
+      procedures: a.procedures(i.procedures),
+      change: a.change,
+      reasoning: a.reasoning,
+      relatesTo: a.relatesTo,
+      pgdAgreement: a.pgdAgreement ?? false,
+    }
+    return lss.propose(head, input, CID, day(a.daysAgo))
   }
-  const approve = (by: CurrentUser, id: string) => lss.decide(by, id, { decision: 'approve' }, CID)
-  // Approved and published.
-  const approved = await amend(0, 'Contractors’ tools are checked against the tool list on entry and exit.', 'none')
-  await approve(governor, approved.amendment.id)
-  // Rejected, with its reason.
-  const rejected = await amend(1, 'The drone response team is stood down at night.', 'none')
-  await lss.decide(
-    governor,
-    rejected.amendment.id,
-    { decision: 'reject', reason: 'Night-time drops are the main risk: keep the team on.' },
-    CID,
-  )
-  // Awaiting the Governor.
-  await amend(2, 'Visitors’ children’s clothing may be searched with the parent present.', 'none')
+  // Each decision a day or two after the one before it.
+  const approve = (by: CurrentUser, id: string, daysAgo: number) =>
+    lss.decide(by, id, { decision: 'approve' }, CID, day(daysAgo))
+  const { approved, rejected, awaitingGovernor, awaitingPgd, awaitingEd, withdrawn } = DEMO_AMENDMENTS
+  await approve(governor, (await amend(approved)).amendment.id, approved.daysAgo - 2)
+  const refused = await amend(rejected)
+  const reason = 'Night-time drops are the main risk: keep the team on.'
+  await lss.decide(governor, refused.amendment.id, { decision: 'reject', reason }, CID, day(rejected.daysAgo - 4))
+  await amend(awaitingGovernor)
   // Awaiting the PGD, after the Governor chose to agree it with them.
-  const withPgd = await amend(3, 'E-List prisoners are moved cell at least every 28 days.', 'none', true)
-  await approve(governor, withPgd.amendment.id)
+  await approve(governor, (await amend(awaitingPgd)).amendment.id, awaitingPgd.daysAgo - 1)
   // Awaiting the Executive Director: Restricted Status outside the high security estate (LSS PF 4.15).
-  const rs = await amend(
-    4,
-    'Restricted Status prisoners on escort are handcuffed to two officers.',
-    'restricted-status',
-  )
-  await approve(governor, rs.amendment.id)
-  // Withdrawn.
-  const withdrawn = await amend(5, 'Phones are sent for interrogation within a week.', 'none')
-  await lss.withdraw(head, withdrawn.amendment.id, CID)
-  // Approved through the whole route.
-  const full = await amend(8, 'The staff assaulter flag is reviewed monthly, not quarterly.', 'restricted-status', true)
-  for (const by of [governor, pgd, ed]) await approve(by, full.amendment.id)
+  await approve(governor, (await amend(awaitingEd)).amendment.id, awaitingEd.daysAgo - 2)
+  const taken = await amend(withdrawn)
+  await lss.withdraw(head, taken.amendment.id, CID, { now: day(withdrawn.daysAgo - 6) })
+  const full = await amend(DEMO_AMENDMENTS.throughTheWholeRoute)
+  for (const [n, by] of [governor, pgd, ed].entries()) await approve(by, full.amendment.id, 45 - n * 2)
 }
 
 /** A completed risk assessment and one in progress. */
@@ -244,6 +302,10 @@ async function seedAssessments(lss: LssService, { head }: DemoPeople, now: Date)
     'Conveyance over the workshop fence and staffing on C wing are the priorities for the year.',
     CID,
   )
+  // The significant change in risk that prompted the second assessment (LSS PF 4.12), recorded as it happened.
+  const opened = new Date(now.getTime() - 14 * 86_400_000).toISOString().slice(0, 10)
+  const change = 'A new houseblock of 120 places opened, and its first prisoners arrived from three other prisons.'
+  await lss.recordSignificantChange(head, { recordedOn: opened, description: change }, CID)
   const second = await lss.startAssessment(
     head,
     { reason: 'significant-change', reasonNote: 'A new houseblock opened.' },

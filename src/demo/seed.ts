@@ -1,4 +1,8 @@
+import { intelligenceEvidence } from '../modules/intelligence/evidence.ts'
+import { intelligenceService } from '../modules/intelligence/service.ts'
 import { lssService } from '../modules/lss/service.ts'
+import { flagEvidence } from '../modules/people/evidence.ts'
+import { peopleService } from '../modules/people/service.ts'
 import { socService } from '../modules/soc/service.ts'
 import { DEFAULT_SCOPE } from '../platform/access/roles.ts'
 import { auditedTransaction, SYSTEM_ACTOR } from '../platform/audit/audit.ts'
@@ -46,7 +50,9 @@ export async function seedDemo(
     }
   }
   if (options.people !== false && !(await db.selectFrom('lssInstruction').select('id').limit(1).executeTakeFirst())) {
-    const instructions = await seedDemoLss(db, lssService(db))
+    // With the figures the other modules give an assessment when it starts, as the running system does.
+    const evidence = [intelligenceEvidence(intelligenceService(db)), flagEvidence(peopleService(db))]
+    const instructions = await seedDemoLss(db, lssService(db, evidence))
     log(`created a Local Security Strategy of ${instructions} instructions at ${FIRST_ESTABLISHMENT}`)
     created = true
   }

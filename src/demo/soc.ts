@@ -165,16 +165,13 @@ async function recordActivity(soc: SocService, cast: Cast, chosen: readonly Demo
     },
     CID,
   )
-  await soc.saveDipSample(
-    cast.socu,
-    {
-      scope: 'North East / Yorks and Humber',
-      characteristic: 'ethnicity',
-      correctiveAction: 'No group flagged; keep under review.',
-    },
-    CID,
-    now,
-  )
+  // The corrective action says what the sample found, so that the page never contradicts itself.
+  const sample = { scope: 'North East / Yorks and Humber', characteristic: 'ethnicity' } as const
+  const flagged = (await soc.dipSample(cast.socu, sample, now)).rows.filter(r => r.disproportionate).map(r => r.group)
+  const correctiveAction = flagged.length
+    ? `${flagged.join(', ')} flagged: the nominations behind it to be reviewed at the next cohort selection meeting.`
+    : 'No group flagged; keep under review.'
+  await soc.saveDipSample(cast.socu, { ...sample, correctiveAction }, CID, now)
   await soc.recordVisit(
     cast.socu,
     {

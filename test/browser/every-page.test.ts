@@ -12,7 +12,8 @@ import { crawlFromHome, DOWNLOADS, patternOf } from '../support/crawl.ts'
 // Issue 12's walk through every role: each demo account signs in through the real form and opens every page it can
 // reach from its home page by a link (each URL pattern once, as the in-memory crawl does; downloads are not opened).
 // Every page is photographed at a desktop's width and a phone's, into .test-output/screenshots/every-page/<role>/,
-// for people to look at, and checked with axe (WCAG 2.2 AA) at the desktop's width.
+// for people to look at, checked with axe (WCAG 2.2 AA) at the desktop's width, and measured: no page is wider than
+// the screen it is shown on.
 
 const ROLES = [...DEMO_USERS, ...DEMO_COLLEAGUES.filter(c => c.username === 'ct-analyst')].map(user => user.username)
 const WIDTHS = [1280, 375] as const
@@ -44,6 +45,9 @@ async function photographAndCheck(page: Page, dir: string, pattern: string): Pro
   for (const width of WIDTHS) {
     await page.setViewportSize({ width, height: width === 1280 ? 900 : 812 })
     await page.screenshot({ path: join(dir, `${fileNameOf(pattern)}-${width}.png`), fullPage: true })
+    // A phone shows the page without scrolling it sideways (WCAG 1.4.10): wide tables scroll in a region of their own.
+    const pageWidth = await page.evaluate(() => document.documentElement.scrollWidth)
+    if (pageWidth > width + 1) problems.push(`${pattern} is ${pageWidth} px wide on a ${width} px screen`)
     if (width !== WIDTHS[0]) continue
     try {
       await assertNoAxeViolations(page, `${pattern} (${page.url()})`)

@@ -150,7 +150,7 @@ describe('serious and organised crime', () => {
     assert.equal(new URL(page.url()).pathname, '/soc/nominals/G4821KT')
 
     await visit(page, journey.server.baseUrl, '/soc')
-    assert.match(await text(page, 'nominated'), /Hussain, Mohammed A1234BC .* O'Neill, James G4821KT/)
+    assert.match(await text(page, 'nominated'), /Mohammed Hussain A1234BC .* James O'Neill G4821KT/)
   })
 
   it('SOCU records a cohort selection meeting and decides the bands', async () => {
@@ -192,7 +192,7 @@ describe('serious and organised crime', () => {
 
     await page.getByLabel('Band 2').check()
     await press(page, 'record-decision')
-    assert.match(await text(page, 'decisions'), /Hussain, Mohammed A1234BC Band 1 .* O'Neill, James G4821KT Band 2/)
+    assert.match(await text(page, 'decisions'), /Mohammed Hussain A1234BC Band 1 .* James O'Neill G4821KT Band 2/)
     await check(page, 'meeting with decisions', 'soc-meeting')
 
     await visit(page, journey.server.baseUrl, '/soc/meetings')
@@ -286,8 +286,8 @@ describe('serious and organised crime', () => {
 
   it('SOCU sees the trigger point in the work list and marks it seen', async () => {
     const page = await open('/soc', { as: 'socu' })
-    assert.match(await text(page, 'work-list'), /Hussain, Mohammed A1234BC Band 1 Cell sharing .* Adam Analyst/)
-    assert.match(await text(page, 'cohort'), /2 people in the cohort .* Hussain, Mohammed A1234BC Band 1 Moorland/)
+    assert.match(await text(page, 'work-list'), /Mohammed Hussain A1234BC Band 1 Cell sharing .* Adam Analyst/)
+    assert.match(await text(page, 'cohort'), /2 people in the cohort .* Mohammed Hussain A1234BC Band 1 Moorland/)
     await check(page, 'cohort with the work list', 'soc-cohort')
 
     await press(page, 'mark-seen')
@@ -295,7 +295,7 @@ describe('serious and organised crime', () => {
     assert.equal(await page.locator('[data-qa=work-list]').count(), 0)
 
     await visit(page, journey.server.baseUrl, '/soc?band=2')
-    assert.match(await text(page, 'cohort'), /^1 person in Band 2 .* O'Neill, James G4821KT Band 2/)
+    assert.match(await text(page, 'cohort'), /^1 person in Band 2 .* James O'Neill G4821KT Band 2/)
     assert.equal(await page.locator('[data-qa=band-filter] [aria-current=page]').textContent(), 'Band 2')
   })
 
@@ -309,7 +309,7 @@ describe('serious and organised crime', () => {
     assert.equal(await flash(page), 'Success Disruption recorded for moderation')
     assert.match(
       await text(page, 'disruptions'),
-      /Hussain, Mohammed A1234BC Cell search found two phones.* Major Awaiting the panel/,
+      /Mohammed Hussain A1234BC Cell search found two phones.* Major Awaiting the panel/,
     )
 
     await press(page, 'moderate')
@@ -353,7 +353,7 @@ describe('serious and organised crime', () => {
     assert.match(await text(page, 'report-unmatched'), /4 JAMES O'NEILL Not given Not given OCG-2002/)
     assert.match(
       await text(page, 'groups'),
-      /OCG-1001 Moorland supply network Tier 2 Hussain, Mohammed A1234BC \(Principal\)/,
+      /OCG-1001 Moorland supply network Tier 2 Mohammed Hussain A1234BC \(Principal\)/,
     )
     assert.match(await text(page, 'groups'), /JAMES O'NEILL Not held or not visible \(Associate\)/)
     await check(page, 'ocgm with the reconciliation report', 'soc-ocgm')
@@ -367,13 +367,13 @@ describe('serious and organised crime', () => {
     await press(page, 'resolve')
     assert.equal(await flash(page), 'Success Member matched and the OCG nominal flag reconciled')
     assert.equal(await text(page, 'unmatched-empty'), 'Every member of the mapping is matched.')
-    assert.match(await text(page, 'groups'), /O'Neill, James G4821KT \(Associate\)/)
+    assert.match(await text(page, 'groups'), /James O'Neill G4821KT \(Associate\)/)
     assert.match(await text(page, 'imports'), /ocgm-mapping\.csv Sam Okafor 4 2 1 1 2 0/)
   })
 
   it('SOCU takes an equality dip sample by ethnicity for Moorland and records it', async () => {
     const page = await open('/soc/dip-samples', { as: 'socu' })
-    await page.getByLabel('Prison or SOCU region').fill('MDI')
+    await page.getByLabel('Region or prison').selectOption('MDI')
     await page.getByLabel('Protected characteristic').selectOption('ethnicity')
     await press(page, 'take-sample')
     assert.equal(new URL(page.url()).search, '?scope=MDI&characteristic=ethnicity')
@@ -387,7 +387,10 @@ describe('serious and organised crime', () => {
     await page.getByLabel('Corrective action (optional)').fill('None needed: numbers too small to show a difference.')
     await press(page, 'record-sample')
     assert.equal(await flash(page), 'Success Dip sample recorded')
-    assert.match(await text(page, 'samples'), /MDI Ethnicity Sam Okafor None None needed: numbers too small/)
+    assert.match(
+      await text(page, 'samples'),
+      /Moorland \(HMP & YOI\) Ethnicity Sam Okafor None None needed: numbers too small/,
+    )
     await check(page, 'dip samples with a recorded sample')
   })
 
@@ -398,12 +401,12 @@ describe('serious and organised crime', () => {
     await assertErrorLinksLand(page)
     await check(page, 'visits with errors')
 
-    await page.getByLabel('Prison code').fill('MDI')
+    await page.getByLabel('Prison', { exact: true }).selectOption('MDI')
     await fillDate(page, 'Date of the visit', TODAY)
     await page.getByLabel('Findings').fill('Band 1 briefings held monthly.\nTrigger points flagged within a day.')
     await press(page, 'record-visit')
     assert.equal(await flash(page), 'Success Assurance visit recorded')
-    assert.match(await text(page, 'visits'), /MDI .* Sam Okafor Band 1 briefings held monthly\./)
+    assert.match(await text(page, 'visits'), /Moorland \(HMP & YOI\) .* Sam Okafor Band 1 briefings held monthly\./)
     await check(page, 'visits')
   })
 

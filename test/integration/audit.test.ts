@@ -2,8 +2,10 @@ import assert from 'node:assert/strict'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
+import { visibleNominalLabels } from '../../src/modules/people/repository.ts'
 import { ACTION_WORDS } from '../../src/platform/audit/describe.ts'
 import { type TestApp, testApp } from '../support/app.ts'
+import { importTestPrisoners, prisonerRecord } from '../support/fixtures.ts'
 
 let t: TestApp
 before(async () => {
@@ -75,6 +77,34 @@ describe('the audit trail in words', () => {
     assert.equal(api.results[0].action, 'access.denied', 'the API keeps the codes')
     assert.equal(api.results[0].actor, 'reporter')
     assert.equal(api.results[0].subjectId, 'GET /admin/users')
+  })
+
+  it('names people and prisons, and filters by a prison chosen by name and a user by name (polish)', async () => {
+    await importTestPrisoners(t.db, [prisonerRecord({ prisonerNumber: 'G4600RO', firstName: 'LEE', lastName: 'KING' })])
+    const analyst = await t.signIn('analyst')
+    assert.equal((await analyst.get('/people/G4600RO')).statusCode, 200)
+    const auditor = await t.signIn('auditor')
+    const page = (await auditor.get('/audit?actor=adam+analyst')).body
+    const table = page.slice(page.indexOf('data-qa="audit-events"'), page.indexOf('</table>'))
+    assert.match(table, /Looked at the profile of Lee King \(G4600RO\)/, 'a person by name and number')
+    assert.doesNotMatch(table, /person G4600RO/)
+    assert.match(table, /<td[^>]*>\s*Moorland \(HMP &amp; YOI\)\s*<\/td>/, 'the prison by name, not its code')
+    assert.doesNotMatch(table, /Rachel Reporter/, 'the name filters to that user only')
+    assert.match(
+      page,
+      /<select[^>]*id="establishment"[^>]*>[\s\S]*<option value="MDI"[^>]*>Moorland \(HMP &amp; YOI\)<\/option>/,
+    )
+    const byPrison = (await auditor.get('/audit?establishment=MDI&actor=analyst')).body
+    assert.match(
+      byPrison,
+      /<option value="MDI" selected>Moorland \(HMP &amp; YOI\)<\/option>/,
+      'the chosen prison stays chosen',
+    )
+    assert.match(byPrison, /Lee King \(G4600RO\)/)
+    assert.match((await auditor.get('/audit?establishment=LEI&actor=analyst')).body, /No events match/)
+    // A person the auditor may not see is not named: the reader keeps to the viewer's scope.
+    const outside = await visibleNominalLabels(t.db, { establishmentCodes: ['LEI'], compartments: [] }, ['G4600RO'])
+    assert.equal(outside.size, 0)
   })
 
   it('names each wrong date in its own message', async () => {

@@ -100,8 +100,9 @@ describe('submitting', () => {
           e.type === 'phone' && e.value === '+447700900123' && e.status === 'suggested',
       ),
     )
+    // The linked person's own prison number is that person: it is not suggested again as a thing to link (polish).
     assert.ok(
-      read.entities.some((e: { type: string; value: string }) => e.type === 'prison-number' && e.value === 'A1234BC'),
+      !read.entities.some((e: { type: string; value: string }) => e.type === 'prison-number' && e.value === 'A1234BC'),
     )
   })
 
@@ -319,6 +320,42 @@ describe('triage, grading and sanitisation', () => {
 })
 
 describe('linking and correlation', () => {
+  it('names the people in common, and leaves a linked person’s own prison number out of the entities (polish)', async () => {
+    const first = await submit(as.reporter, report())
+    const second = await submit(as.reporter, report())
+    const before = (await (await t.signIn('analyst')).get(`/intelligence/reports/${first}`)).body
+    const entities = before.slice(before.indexOf('id="entities"'), before.indexOf('id="disseminations"'))
+    assert.match(entities, /\+447700900123/, 'the phone number in the text is suggested')
+    assert.doesNotMatch(entities, /A1234BC/, 'the linked person’s own number is not suggested as a thing')
+    for (const ref of [first, second]) {
+      const linked = await as.analyst.post(`/api/v1/intelligence-reports/${ref}/links`, {
+        entities: [{ type: 'prison-number', value: 'A1234BC' }],
+      })
+      assert.equal(linked.statusCode, 200, linked.body)
+    }
+    const page = (await (await t.signIn('analyst')).get(`/intelligence/reports/${first}`)).body
+    const related = page.slice(page.indexOf('data-qa="related"'), page.indexOf('id="restrict"'))
+    assert.match(related, new RegExp(second))
+    assert.match(related, /People: Mohammed Hussain \(A1234BC\)/)
+    assert.doesNotMatch(related, /Entities: [^<]*A1234BC/, 'the person is not listed again as an entity')
+    // On the profile, a known person's prison number is that person, an associate, not among the things.
+    const associate = await as.analyst.post(`/api/v1/intelligence-reports/${first}/links`, {
+      entities: [{ type: 'prison-number', value: 'C3333CC' }],
+    })
+    assert.equal(associate.statusCode, 200, associate.body)
+    const profile = (await (await t.signIn('analyst')).get('/people/A1234BC')).body
+    const associates = profile.slice(profile.indexOf('data-qa="intelligence-associates"'))
+    assert.match(associates, /<a class="govuk-link" href="\/people\/C3333CC">Karl Brown \(C3333CC\)<\/a>/)
+    const things = profile.slice(profile.indexOf('Phones, vehicles and other entities'))
+    assert.doesNotMatch(things, /C3333CC/)
+    // An entity search, typed as people write the number, shows the start of each report's sanitised text.
+    await assessed(first)
+    const search = (await (await t.signIn('analyst')).get('/intelligence/search?entity=07700+900123')).body
+    assert.match(search, /As you would write it, for example 07700 900123/)
+    const result = search.slice(search.indexOf(`>${first}<`))
+    assert.match(result, /app-snippet">A prisoner on B wing is believed to be planning a drone delivery\.</)
+  })
+
   it('links people with roles and entities, flags do-not-link values, and correlates reports', async () => {
     const head = await t.signIn('head-of-security')
     const added = await head.post(
@@ -594,7 +631,10 @@ describe('what search and the profile show (issue 12)', () => {
     assert.equal(linked.statusCode, 200, linked.body)
     const profile = await (await t.signIn('analyst')).get('/people/A1234BC')
     const entities = /data-qa="intelligence-entities"[\s\S]*?<\/table>/.exec(profile.body)?.[0] ?? ''
-    assert.match(entities, /C3333CC/, 'another person’s number named with them')
-    assert.doesNotMatch(entities, /A1234BC/, 'never their own')
+    // Another known person's number is that person: an associate, by name and number, not among the things (polish).
+    const associates = /data-qa="intelligence-associates"[\s\S]*?<\/ul>/.exec(profile.body)?.[0] ?? ''
+    assert.match(associates, /Karl Brown \(C3333CC\)/, 'another person’s number named with them')
+    assert.doesNotMatch(entities, /C3333CC|A1234BC/, 'never their own, nor an associate as a thing')
+    assert.doesNotMatch(associates, /A1234BC/, 'never their own')
   })
 })

@@ -20,7 +20,8 @@ export function registerIntelligencePanel(panels: ProfilePanels, intelligence: I
         data: {
           nominalRef: nominal.ref,
           entityTypeNames: ENTITY_TYPE_NAMES,
-          entities,
+          entities: entities.things,
+          associates: entities.associates,
           reports: reports.map(report => ({
             ...report,
             statusName: STATUS_NAMES[report.status as keyof typeof STATUS_NAMES] ?? report.status,

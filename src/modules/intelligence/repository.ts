@@ -544,5 +544,18 @@ export async function reportsByThreatArea(db: Executor, establishmentCode: strin
   return rows
 }
 
+/** The sanitised text of reports already found (a page of search results), by id: none for one not yet sanitised. */
+export async function sanitisedTexts(db: Executor, reportIds: readonly string[]) {
+  if (reportIds.length === 0) return new Map<string, string>()
+  const rows = await db
+    .selectFrom('intelligenceReport')
+    .select(['id', 'sanitisedText'])
+    .where('id', 'in', [...reportIds])
+    .where('sanitisedText', 'is not', null)
+    .execute()
+  return new Map(rows.map(row => [row.id, row.sanitisedText as string]))
+}
+
+export { visibleNominalLabels } from '../people/repository.ts'
 export * from './reporting/repository.ts'
 export * from './search/repository.ts'

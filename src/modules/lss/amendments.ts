@@ -2,7 +2,7 @@ import type { CurrentUser } from '../../platform/access/user.ts'
 import { actorOf, auditedTransaction } from '../../platform/audit/audit.ts'
 import type { Db, Executor } from '../../platform/db/database.ts'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/http/errors.ts'
-import { withDisplayNames } from '../../platform/users/repository.ts'
+import { listEstablishmentOptions, withDisplayNames } from '../../platform/users/repository.ts'
 import { mayEdit, visibleAmendment, visibleInstruction, withDenials } from './access.ts'
 import {
   amendmentsAwaiting,
@@ -324,6 +324,11 @@ async function log(db: Db, user: CurrentUser, filter: LogFilter) {
   }))
 }
 
+/** The prisons in the user's scope, by name, for the log's establishment filter. */
+function logEstablishments(db: Db, user: CurrentUser) {
+  return listEstablishmentOptions(db, user.establishmentCodes)
+}
+
 /** Amendments waiting for a decision from one of the user's approver roles, oldest first. */
 async function awaiting(db: Db, user: CurrentUser) {
   const roles = user.roles.filter((r): r is ApproverRole => r === 'governor' || r === 'pgd' || r === 'ed-security')
@@ -345,6 +350,7 @@ export function amendmentUseCases(db: Db) {
     revise: revise.bind(null, db),
     withdraw: withdraw.bind(null, db),
     log: log.bind(null, db),
+    logEstablishments: logEstablishments.bind(null, db),
     awaiting: awaiting.bind(null, db),
   }
 }

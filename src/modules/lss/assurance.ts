@@ -3,6 +3,7 @@ import { actorOf, auditedTransaction } from '../../platform/audit/audit.ts'
 import type { Db } from '../../platform/db/database.ts'
 import { londonToday } from '../../platform/deadlines/deadlines.ts'
 import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/http/errors.ts'
+import { establishmentNames } from '../../platform/reference/establishments.ts'
 import { withDisplayNames } from '../../platform/users/repository.ts'
 import { lockedStatement, visibleStatement, withDenials } from './access.ts'
 import { strategy } from './instructions.ts'
@@ -118,6 +119,11 @@ async function lastSigned(db: Db, establishmentCode: string) {
   return londonToday(new Date(Math.max(last.pgdSignedAt.getTime(), last.governorSignedAt.getTime())))
 }
 
+/** The name of an establishment, for a page's caption. */
+async function establishmentName(db: Db, establishmentCode: string) {
+  return (await establishmentNames(db, [establishmentCode])).get(establishmentCode) ?? establishmentCode
+}
+
 /** The annual assurance statement. */
 export function assuranceUseCases(db: Db) {
   return {
@@ -126,5 +132,6 @@ export function assuranceUseCases(db: Db) {
     statement: statement.bind(null, db),
     sign: sign.bind(null, db),
     lastSigned: lastSigned.bind(null, db),
+    establishmentName: establishmentName.bind(null, db),
   }
 }

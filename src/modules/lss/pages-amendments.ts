@@ -120,7 +120,8 @@ function amendmentLogPage(pages: Pages, lss: LssService) {
   pages.get('/lss/amendments', {
     permission: 'lss:read',
     query: logQuery,
-    invalid: async ({ render }, { errors, values }) => render('log', { filter: values, rows: [], errors }),
+    invalid: async ({ user, render }, { errors, values }) =>
+      render('log', { filter: values, rows: [], errors, establishments: await lss.logEstablishments(user) }),
     handler: async ({ user, query: filter, reply, render }) => {
       const rows = await lss.log(user, filter)
       if (filter.format === 'csv') {
@@ -132,7 +133,7 @@ function amendmentLogPage(pages: Pages, lss: LssService) {
           )
       }
       const csvQuery = new URLSearchParams({ ...stripEmpty(filter), format: 'csv' }).toString()
-      return render('log', { filter, rows, csvQuery })
+      return render('log', { filter, rows, csvQuery, establishments: await lss.logEstablishments(user) })
     },
   })
 }

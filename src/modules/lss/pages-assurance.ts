@@ -15,6 +15,7 @@ async function assuranceView(lss: LssService, user: CurrentUser, establishmentCo
     lastAssessment,
     assessmentCurrent: assessmentSupportsAssurance(lastDay, londonToday(new Date())),
     establishmentCode,
+    establishmentName: await lss.establishmentName(establishmentCode),
   }
 }
 
@@ -70,6 +71,7 @@ export function settingsPages(pages: Pages, lss: LssService) {
   const settingsView = async (user: CurrentUser) => ({
     pgdRequired: await lss.settings(user.establishmentCode),
     editors: await lss.editors(user),
+    staff: await lss.editorCandidates(user),
   })
 
   pages.get('/lss/settings', {
@@ -88,9 +90,10 @@ export function settingsPages(pages: Pages, lss: LssService) {
         return redirect('/lss/settings', 'Setting saved')
       }
       const editor = body.editor.trim()
-      if (!editor) throw ValidationError.field('editor', 'Enter the username of the person to nominate')
-      await lss.nominateEditor(user, editor, correlationId)
-      return redirect('/lss/settings', `${editor} can now edit the LSS`)
+      if (!editor) throw ValidationError.field('editor', 'Select who to nominate as an editor')
+      const nominated = await lss.nominateEditor(user, editor, correlationId)
+      const [named] = await lss.editorNames([nominated.username])
+      return redirect('/lss/settings', `${named.name} can now edit the LSS`)
     },
   })
 }

@@ -132,7 +132,7 @@ function strategyPdf(strategy: Strategy): Promise<Buffer> {
     doc
       .fontSize(9)
       .fillColor('#505a5f')
-      .text(`Printed ${new Date().toISOString().slice(0, 10)}. Version hash ${strategy.hash.slice(0, 16)}.`)
+      .text(`Printed ${new Date().toISOString().slice(0, 10)}.`)
     doc.fillColor('#0b0c0c')
     for (const { name, instructions } of byArea(strategy)) {
       if (instructions.length === 0) continue

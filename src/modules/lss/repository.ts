@@ -319,7 +319,9 @@ export function amendmentsAwaiting(db: Executor, statuses: readonly string[], co
   let query = db
     .selectFrom('lssAmendment as a')
     .innerJoin('lssInstruction as i', 'i.id', 'a.instructionId')
+    .leftJoin('establishment as e', 'e.code', 'a.establishmentCode')
     .select(['a.id', 'a.ref', 'a.status', 'a.proposedAt', 'a.establishmentCode', 'i.title as instructionTitle'])
+    .select('e.name as establishmentName')
     .where('a.status', 'in', [...statuses])
   if (codes !== 'all') query = query.where('a.establishmentCode', 'in', [...codes])
   return query.orderBy('a.proposedAt').execute()

@@ -45,14 +45,18 @@ async function assessments(db: Db, user: CurrentUser, establishmentCode: string)
     assessmentsOf(db, establishmentCode),
     significantChangesOf(db, establishmentCode),
   ])
-  return { assessments: list, changes: await withDisplayNames(db, changes, ['recordedBy']) }
+  return {
+    assessments: await withDisplayNames(db, list, ['startedBy']),
+    changes: await withDisplayNames(db, changes, ['recordedBy']),
+  }
 }
 
 async function assessment(db: Db, user: CurrentUser, ref: string, correlationId: string | null = null) {
   return withDenials(db, user, correlationId, async () => {
     const found = await visibleAssessment(db, user, ref)
-    const [named] = await withDisplayNames(db, [found], ['completedBy'])
-    return { assessment: named, ...(await assessmentParts(db, found.id)) }
+    const [named] = await withDisplayNames(db, [found], ['startedBy', 'completedBy'])
+    const parts = await assessmentParts(db, found.id)
+    return { assessment: named, ...parts, evidence: await withDisplayNames(db, parts.evidence, ['addedBy']) }
   })
 }
 

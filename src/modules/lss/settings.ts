@@ -2,7 +2,7 @@ import type { CurrentUser } from '../../platform/access/user.ts'
 import { actorOf, auditedTransaction } from '../../platform/audit/audit.ts'
 import type { Db } from '../../platform/db/database.ts'
 import { ValidationError } from '../../platform/http/errors.ts'
-import { findUserHome, withDisplayNames } from '../../platform/users/repository.ts'
+import { activeStaffAt, findUserHome, withDisplayNames } from '../../platform/users/repository.ts'
 import { editorsOf, insertEditor, pgdRequiredAt, savePgdRequired } from './repository.ts'
 
 // The LSS owner's settings for their establishment: whether amendments need the PGD (LSS PF 4.16), and the staff
@@ -37,7 +37,7 @@ async function nominateEditor(db: Db, user: CurrentUser, username: string, corre
   return auditedTransaction(db, actorOf(user, correlationId), now, async (trx, audit) => {
     const person = await findUserHome(trx, username)
     if (!person || person.establishmentCode !== user.establishmentCode)
-      throw ValidationError.field('editor', 'Enter the username of someone at your establishment')
+      throw ValidationError.field('editor', 'Select someone at your establishment to nominate as an editor')
     await insertEditor(trx, {
       establishmentCode: user.establishmentCode,
       username: person.username,
@@ -47,6 +47,23 @@ async function nominateEditor(db: Db, user: CurrentUser, username: string, corre
     await audit({ action: 'lss.editor-nominated', subjectType: 'user', subjectId: person.username })
     return { establishmentCode: user.establishmentCode, username: person.username }
   })
+}
+
+/** People's names by username, for a page to say who was nominated. */
+function editorNames(db: Db, usernames: readonly string[]) {
+  return withDisplayNames(
+    db,
+    usernames.map(username => ({ username })),
+    ['username'],
+  )
+}
+
+/** The active staff of the user's establishment, by name, who could be nominated to edit the LSS. */
+async function editorCandidates(db: Db, user: CurrentUser) {
+  const staff = await activeStaffAt(db, user.establishmentCode)
+  return staff
+    .map(person => ({ username: person.username, name: person.displayName }))
+    .sort((a, b) => a.name.localeCompare(b.name))
 }
 
 /** Whether amendments at this establishment need the PGD's agreement. */
@@ -60,6 +77,8 @@ export function settingsUseCases(db: Db) {
     setPgdRequired: setPgdRequired.bind(null, db),
     editors: editors.bind(null, db),
     nominateEditor: nominateEditor.bind(null, db),
+    editorCandidates: editorCandidates.bind(null, db),
+    editorNames: editorNames.bind(null, db),
     settings: settings.bind(null, db),
   }
 }

@@ -12,3 +12,18 @@ export function fullName(person: { firstName: string; middleNames?: string | nul
 export function listName(person: { firstName: string; lastName: string }): string {
   return `${nameCase(person.lastName)}, ${nameCase(person.firstName)}`
 }
+
+/** "Lee King": a person's name as every page writes it, first name then last, name-cased. */
+export function personName(person: { firstName: string; lastName: string }): string {
+  return `${nameCase(person.firstName)} ${nameCase(person.lastName)}`
+}
+
+/** "Lee King (G4600RO)": a person with the number staff know them by (their prison number, or Portcullis's reference). */
+export function personWithNumber(person: {
+  firstName: string
+  lastName: string
+  ref: string
+  prisonNumber?: string | null
+}): string {
+  return `${personName(person)} (${person.prisonNumber ?? person.ref})`
+}

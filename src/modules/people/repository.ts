@@ -583,3 +583,5 @@ export function prisonersByCharacteristic(
     .where('n.inCustody', '=', true)
     .where('n.establishmentCode', '=', sql<string>`any(${[...establishmentCodes]}::text[])`)
 }
+
+export { visibleNominalLabels } from './labels/repository.ts'

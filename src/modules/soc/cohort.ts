@@ -4,6 +4,7 @@ import { actorOf, auditedTransaction } from '../../platform/audit/audit.ts'
 import type { Db } from '../../platform/db/database.ts'
 import { NotFoundError, ValidationError } from '../../platform/http/errors.ts'
 import { withDisplayNames } from '../../platform/users/repository.ts'
+import { withPrisonNames } from './choices.ts'
 import { list as listNominals, socNominalOr404, visiblePerson } from './nominals.ts'
 import * as repository from './repository.ts'
 import { bandOf, type CohortDecision, decisionProblems } from './rules.ts'
@@ -57,8 +58,8 @@ async function nominate(db: Db, user: CurrentUser, input: NominationInput, corre
   })
 }
 
-function meetings(db: Db, user: CurrentUser) {
-  return repository.listMeetings(db, user)
+async function meetings(db: Db, user: CurrentUser) {
+  return withPrisonNames(db, await repository.listMeetings(db, user))
 }
 
 /** A meeting with its decisions and the people it may decide on; one of a prison outside scope is denied. */
@@ -79,7 +80,8 @@ async function meeting(db: Db, user: CurrentUser, ref: string, correlationId: st
       listNominals(db, user, { status: 'selected' }),
     ])
     const named = await withDisplayNames(db, decisions, ['decidedBy'])
-    return { meeting, decisions: named, candidates: [...nominees, ...cohort] }
+    const [namedMeeting] = await withPrisonNames(db, [meeting])
+    return { meeting: namedMeeting, decisions: named, candidates: [...nominees, ...cohort] }
   })
 }
 

@@ -2,10 +2,11 @@ import { auditingDenials, NotVisibleError } from '../../platform/access/denials.
 import type { CurrentUser } from '../../platform/access/user.ts'
 import { actorOf, auditedTransaction } from '../../platform/audit/audit.ts'
 import type { Db, Executor } from '../../platform/db/database.ts'
+import { londonToday } from '../../platform/deadlines/deadlines.ts'
 import { NotFoundError, ValidationError } from '../../platform/http/errors.ts'
 import { withDisplayNames } from '../../platform/users/repository.ts'
 import * as repository from './repository.ts'
-import { type Band, dueDates } from './rules.ts'
+import { type Band, type DueDates, dueDates } from './rules.ts'
 
 // Reading SOC nominals: the cohort, one nominal with their history, the profile panel and the Band 1 briefing.
 
@@ -24,24 +25,29 @@ type ClockColumns = {
   communityNotifiedOn: string | null
 }
 
-/** A nominal with the due date of each clock that applies to them. */
-export function withDueDates<T extends ClockColumns>(row: T) {
-  return {
-    ...row,
-    dueDates: dueDates({
-      band: row.status === 'selected' ? (row.band as Band) : null,
-      selectedOn: row.selectedOn,
-      lastReview: row.lastReview,
-      inCustody: row.inCustody,
-      releaseDate: row.releaseDate,
-      sentenceStart: row.sentenceStartDate,
-      releaseDateKnownOn: row.releaseDateKnownOn,
-      releasedOn: row.releasedOn,
-      adoptedInCommunityOn: row.adoptedInCommunityOn,
-      communityPlanAgreedOn: row.communityPlanAgreedOn,
-      communityNotifiedOn: row.communityNotifiedOn,
-    }),
-  }
+/** The clocks whose date has passed: due before today, as the home page counts them overdue. */
+function overdueClocks(due: DueDates, today: string): Partial<Record<keyof DueDates, true>> {
+  const overdue: Partial<Record<keyof DueDates, true>> = {}
+  for (const [clock, date] of Object.entries(due)) if (date && date < today) overdue[clock as keyof DueDates] = true
+  return overdue
+}
+
+/** A nominal with the due date of each clock that applies to them, and which of those are overdue today. */
+export function withDueDates<T extends ClockColumns>(row: T, today = londonToday(new Date())) {
+  const due = dueDates({
+    band: row.status === 'selected' ? (row.band as Band) : null,
+    selectedOn: row.selectedOn,
+    lastReview: row.lastReview,
+    inCustody: row.inCustody,
+    releaseDate: row.releaseDate,
+    sentenceStart: row.sentenceStartDate,
+    releaseDateKnownOn: row.releaseDateKnownOn,
+    releasedOn: row.releasedOn,
+    adoptedInCommunityOn: row.adoptedInCommunityOn,
+    communityPlanAgreedOn: row.communityPlanAgreedOn,
+    communityNotifiedOn: row.communityNotifiedOn,
+  })
+  return { ...row, dueDates: due, overdue: overdueClocks(due, today) }
 }
 
 const NOT_VISIBLE = 'That person is not a SOC nominal you can see'
@@ -80,7 +86,8 @@ function profileSummary(db: Db, nominalId: string) {
 }
 
 export async function list(db: Db, user: CurrentUser, filter: { band?: Band; status?: string }) {
-  return (await repository.listSocNominals(db, user, filter)).map(withDueDates)
+  const today = londonToday(new Date())
+  return (await repository.listSocNominals(db, user, filter)).map(row => withDueDates(row, today))
 }
 
 /** Whether the person has a SOC page the user may see (a form's errors are shown there). */
@@ -93,7 +100,7 @@ async function get(db: Db, user: CurrentUser, prisonerNumber: string, correlatio
   const actor = actorOf(user, correlationId)
   return auditingDenials(db, actor, () =>
     auditedTransaction(db, actor, now, async (trx, audit) => {
-      const nominal = withDueDates(await socNominalOr404(trx, user, prisonerNumber))
+      const nominal = withDueDates(await socNominalOr404(trx, user, prisonerNumber), londonToday(now))
       const [decisions, reviews, triggers, disruptions, groups, actions] = await Promise.all([
         repository.listDecisionsOf(trx, nominal.id),
         repository.listReviewsOf(trx, nominal.id),

@@ -260,6 +260,14 @@ export function findEstablishment(db: Executor, code: string) {
   return db.selectFrom('establishment').select(['code', 'name']).where('code', '=', code).executeTakeFirstOrThrow()
 }
 
+/** The active prisons the viewer oversees, by name, with their SOCU region: the choices of a prison field. */
+export function listPrisonsInScope(db: Executor, user: Viewer) {
+  if (user.establishmentCodes !== 'all' && user.establishmentCodes.length === 0) return Promise.resolve([])
+  let query = db.selectFrom('establishment').select(['code', 'name', 'socuRegion']).where('active', '=', true)
+  if (user.establishmentCodes !== 'all') query = query.where('code', 'in', [...user.establishmentCodes])
+  return query.orderBy('name').execute()
+}
+
 export async function establishmentCodesOfRegion(db: Executor, region: string) {
   const rows = await db.selectFrom('establishment').select('code').where('socuRegion', '=', region).execute()
   return rows.map(row => row.code)

@@ -158,13 +158,13 @@ function nominalPages(pages: Pages, soc: SocService) {
 function meetingPages(pages: Pages, soc: SocService) {
   pages.get('/soc/meetings', {
     permission: 'soc:read',
-    handler: async ({ user, render }) => render('meetings', { meetings: await soc.meetings(user), values: {} }),
+    handler: async ({ user, render }) => render('meetings', { ...(await meetingLists(soc, user)), values: {} }),
   })
 
   pages.post('/soc/meetings', {
     permission: 'soc:manage',
     body: meetingSchema,
-    invalid: async ({ user, render }, form) => render('meetings', { meetings: await soc.meetings(user), ...form }),
+    invalid: async ({ user, render }, form) => render('meetings', { ...(await meetingLists(soc, user)), ...form }),
     handler: async ({ user, body, correlationId, redirect }) => {
       const { ref } = await soc.createMeeting(user, body, correlationId)
       return redirect(`/soc/meetings/${ref}`, `Meeting ${ref} recorded`)
@@ -194,15 +194,14 @@ function meetingPages(pages: Pages, soc: SocService) {
 function disruptionPages(pages: Pages, soc: SocService) {
   pages.get('/soc/disruptions', {
     permission: 'soc:read',
-    handler: async ({ user, render }) =>
-      render('disruptions', { disruptions: await soc.disruptions(user), values: {} }),
+    handler: async ({ user, render }) => render('disruptions', { ...(await disruptionLists(soc, user)), values: {} }),
   })
 
   pages.post('/soc/disruptions', {
     permission: 'soc:trigger',
     body: disruptionSchema,
     invalid: async ({ user, render }, form) =>
-      render('disruptions', { disruptions: await soc.disruptions(user), ...form }),
+      render('disruptions', { ...(await disruptionLists(soc, user)), ...form }),
     handler: async ({ user, body, correlationId, redirect }) => {
       await soc.disrupt(user, body, correlationId)
       return redirect('/soc/disruptions', 'Disruption recorded for moderation')
@@ -214,13 +213,33 @@ function disruptionPages(pages: Pages, soc: SocService) {
     params: disruptionParams,
     body: moderationSchema,
     invalid: async ({ user, params, render }, form) =>
-      render('disruptions', { disruptions: await soc.disruptions(user), moderating: params.id, ...form }),
+      render('disruptions', { ...(await disruptionLists(soc, user)), moderating: params.id, ...form }),
     handler: async ({ user, params, body, correlationId, redirect }) => {
       await soc.moderate(user, params.id, body, correlationId)
       return redirect('/soc/disruptions', 'Moderation recorded')
     },
   })
 }
+
+type PageUser = PageContext<unknown, unknown, unknown>['user']
+
+/** What each list page shows, with the choices its form offers (prisons and regions by name, groups). */
+const meetingLists = async (soc: SocService, user: PageUser) => ({
+  meetings: await soc.meetings(user),
+  prisons: (await soc.prisonChoices(user)).prisons,
+})
+const disruptionLists = async (soc: SocService, user: PageUser) => ({
+  disruptions: await soc.disruptions(user),
+  ...(await soc.groupChoices(user)),
+})
+const sampleLists = async (soc: SocService, user: PageUser) => ({
+  samples: await soc.dipSamples(),
+  ...(await soc.prisonChoices(user)),
+})
+const visitLists = async (soc: SocService, user: PageUser) => ({
+  visits: await soc.visits(user),
+  prisons: (await soc.prisonChoices(user)).prisons,
+})
 
 type Upload = { file?: { filename?: string; toBuffer?: () => Promise<Buffer> } } | undefined
 
@@ -264,20 +283,20 @@ function assurancePages(pages: Pages, soc: SocService) {
   pages.get('/soc/dip-samples', {
     permission: 'soc:manage',
     query: dipSampleQuery,
-    invalid: async ({ render }, form) =>
-      render('dip-samples', { sample: null, samples: await soc.dipSamples(), ...form }),
+    invalid: async ({ user, render }, form) =>
+      render('dip-samples', { sample: null, ...(await sampleLists(soc, user)), ...form }),
     handler: async ({ user, query, request, render }) => {
       const asked = query.scope || query.characteristic
       const sample = asked ? await soc.dipSample(user, parseInput(dipSampleSchema, query)) : null
-      return render('dip-samples', { sample, samples: await soc.dipSamples(), values: request.query })
+      return render('dip-samples', { sample, ...(await sampleLists(soc, user)), values: request.query })
     },
   })
 
   pages.post('/soc/dip-samples', {
     permission: 'soc:manage',
     body: dipSampleSchema,
-    invalid: async ({ render }, form) =>
-      render('dip-samples', { sample: null, samples: await soc.dipSamples(), ...form }),
+    invalid: async ({ user, render }, form) =>
+      render('dip-samples', { sample: null, ...(await sampleLists(soc, user)), ...form }),
     handler: async ({ user, body, correlationId, redirect }) => {
       await soc.saveDipSample(user, body, correlationId)
       return redirect('/soc/dip-samples', 'Dip sample recorded')
@@ -286,13 +305,13 @@ function assurancePages(pages: Pages, soc: SocService) {
 
   pages.get('/soc/visits', {
     permission: 'soc:read',
-    handler: async ({ user, render }) => render('visits', { visits: await soc.visits(user), values: {} }),
+    handler: async ({ user, render }) => render('visits', { ...(await visitLists(soc, user)), values: {} }),
   })
 
   pages.post('/soc/visits', {
     permission: 'soc:manage',
     body: visitSchema,
-    invalid: async ({ user, render }, form) => render('visits', { visits: await soc.visits(user), ...form }),
+    invalid: async ({ user, render }, form) => render('visits', { ...(await visitLists(soc, user)), ...form }),
     handler: async ({ user, body, correlationId, redirect }) => {
       await soc.recordVisit(user, body, correlationId)
       return redirect('/soc/visits', 'Assurance visit recorded')

@@ -1,5 +1,6 @@
 import type { Db } from '../../platform/db/database.ts'
 import { caseManagementUseCases } from './case-management.ts'
+import { choiceUseCases } from './choices.ts'
 import { cohortUseCases } from './cohort.ts'
 import { disruptionUseCases } from './disruptions.ts'
 import { equalityUseCases } from './equality.ts'
@@ -22,6 +23,7 @@ export function socService(db: Db) {
     ...ocgmUseCases(db),
     ...equalityUseCases(db),
     ...visitUseCases(db),
+    ...choiceUseCases(db),
   }
 }
 export type SocService = ReturnType<typeof socService>

@@ -3,6 +3,7 @@ import { actorOf, auditedTransaction } from '../../platform/audit/audit.ts'
 import type { Db } from '../../platform/db/database.ts'
 import { ValidationError } from '../../platform/http/errors.ts'
 import { withDisplayNames } from '../../platform/users/repository.ts'
+import { withPrisonNames } from './choices.ts'
 import * as repository from './repository.ts'
 
 // SOCU's quarterly assurance visits to the prisons of its region (SOC PF 5.3).
@@ -25,7 +26,7 @@ async function recordVisit(db: Db, user: CurrentUser, input: VisitInput, correla
 }
 
 async function visits(db: Db, user: CurrentUser) {
-  return withDisplayNames(db, await repository.listVisits(db, user), ['visitedBy'])
+  return withPrisonNames(db, await withDisplayNames(db, await repository.listVisits(db, user), ['visitedBy']))
 }
 
 export function visitUseCases(db: Db) {

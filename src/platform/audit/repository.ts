@@ -31,7 +31,17 @@ export async function searchEvents(db: Executor, user: CurrentUser, filter: Audi
       where restricted.subject_type = audit_event.subject_type and restricted.subject_id = audit_event.subject_id
         and restricted.compartment is not null and not (restricted.compartment = any(${[...user.compartments]}::text[])))`,
   )
-  if (filter.actor) query = query.where('actorUsername', '=', filter.actor.toLowerCase())
+  if (filter.actor) {
+    // A username, or any part of a name as people are shown by it ("Aisha Ahmed", "ahmed").
+    const actor = filter.actor
+    const like = `%${actor.replace(/[\\%_]/g, '\\$&')}%`
+    query = query.where(eb =>
+      eb.or([
+        eb('actorUsername', '=', actor.toLowerCase()),
+        eb('actorUsername', 'in', eb.selectFrom('appUser').select('username').where('displayName', 'ilike', like)),
+      ]),
+    )
+  }
   if (filter.action) query = query.where('action', 'like', `${filter.action.replace(/[\\%_]/g, '\\$&')}%`)
   if (filter.subjectType) query = query.where('subjectType', '=', filter.subjectType)
   if (filter.subjectId) query = query.where('subjectId', '=', filter.subjectId)

@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
+import type { CurrentUser } from '../access/user.ts'
 import type { Db } from '../db/database.ts'
 import type { Api } from '../http/api.ts'
 import { optionalDateInput } from '../http/dates.ts'
 import { optional } from '../http/fields.ts'
 import { pageQuery, paginationView, queryString } from '../http/forms.ts'
 import { createPages } from '../http/pages.ts'
-import { displayNames } from '../users/repository.ts'
+import { displayNames, listEstablishmentOptions } from '../users/repository.ts'
 import type { Navigation } from '../views/navigation.ts'
 import { actionInWords, detailsInWords, subjectInWords } from './describe.ts'
 import { AUDIT_PAGE_SIZE, establishmentNames, searchEvents } from './repository.ts'
@@ -41,26 +42,54 @@ const eventResponse = z.object({
   details: z.record(z.string(), z.unknown()),
 })
 
-/** The events as the page shows them: people by name, actions, subjects and details in words. */
-async function inWords(db: Db, events: Awaited<ReturnType<typeof searchEvents>>['events']) {
+/**
+ * The people a user may see, by reference or prison number, as "Lee King (G4600RO)": the people module supplies it
+ * (the platform does not read a module's tables). A person the auditor may not see keeps only their reference.
+ */
+export type PersonLabels = (
+  db: Db,
+  user: CurrentUser,
+  refs: readonly string[],
+) => Promise<ReadonlyMap<string, { label: string }>>
+
+/** The events as the page shows them: people and prisons by name, actions, subjects and details in words. */
+async function inWords(
+  db: Db,
+  user: CurrentUser,
+  events: Awaited<ReturnType<typeof searchEvents>>['events'],
+  personLabels?: PersonLabels,
+) {
   const users = await displayNames(db, [
     ...events.map(e => e.actorUsername),
     ...events.filter(e => e.subjectType === 'user').map(e => e.subjectId),
   ])
-  const codes = events.filter(e => e.subjectType === 'establishment' && e.subjectId).map(e => e.subjectId as string)
-  const names = { users, establishments: await establishmentNames(db, codes) }
+  const codes = [
+    ...events.filter(e => e.subjectType === 'establishment' && e.subjectId).map(e => e.subjectId as string),
+    ...events.flatMap(e => (e.establishmentCode ? [e.establishmentCode] : [])),
+  ]
+  const refs = events.filter(e => e.subjectType === 'nominal' && e.subjectId).map(e => e.subjectId as string)
+  const people = personLabels ? await personLabels(db, user, refs) : new Map<string, { label: string }>()
+  const names = { users, establishments: await establishmentNames(db, [...new Set(codes)]) }
   return events.map(e => ({
     ...e,
     actorName: users.get(e.actorUsername) ?? e.actorUsername,
     actionText: actionInWords(e.action),
+    establishmentName: e.establishmentCode
+      ? (names.establishments.get(e.establishmentCode) ?? e.establishmentCode)
+      : '',
     // "Signed in", not "Signed in Aisha Ahmed" beside Aisha Ahmed's own name.
-    subjectText: e.subjectType === 'user' && e.subjectId === e.actorUsername ? '' : subjectInWords(e, names),
+    subjectText:
+      e.subjectType === 'user' && e.subjectId === e.actorUsername
+        ? ''
+        : e.subjectType === 'nominal' && e.subjectId && people.has(e.subjectId)
+          ? (people.get(e.subjectId)?.label ?? '')
+          : subjectInWords(e, names),
     detailLines: detailsInWords(e.details),
   }))
 }
 
 /** The audit trail for auditors: filterable page and API. Reading it is itself recorded. */
-export function auditRoutes(deps: { db: Db; api: Api; navigation: Navigation }) {
+export function auditRoutes(deps: { db: Db; api: Api; navigation: Navigation; personLabels?: PersonLabels }) {
   const { db, api } = deps
   deps.navigation.add({ text: 'Audit', href: '/audit', permission: 'audit:read', order: 95 })
 
@@ -70,14 +99,21 @@ export function auditRoutes(deps: { db: Db; api: Api; navigation: Navigation }) 
     pages.get('/audit', {
       permission: 'audit:read',
       query: auditFilterSchema,
-      invalid: async ({ render }, { errors, values }) =>
-        render('list', { filter: values, events: [], total: 0, errors }),
+      invalid: async ({ user, render }, { errors, values }) =>
+        render('list', {
+          filter: values,
+          events: [],
+          total: 0,
+          errors,
+          establishments: await listEstablishmentOptions(db, user.establishmentCodes),
+        }),
       handler: async ({ user, query: filter, render }) => {
         const { events, total } = await searchEvents(db, user, filter)
         const { page: _page, ...kept } = filter
         return render('list', {
           filter,
-          events: await inWords(db, events),
+          establishments: await listEstablishmentOptions(db, user.establishmentCodes),
+          events: await inWords(db, user, events, deps.personLabels),
           total,
           pagination: paginationView(
             filter.page,

@@ -29,8 +29,6 @@ export type DeadlineLine = {
   source: string
   /** For a group: the names of the prisons (or other subjects) whose item is due. */
   subjects: string[]
-  /** For a group: how many of its items are not yet due (after the next 14 days), shown once. */
-  notYetDue: number
 }
 
 /** Names for establishment codes; a code without a name stands for itself. */
@@ -93,7 +91,6 @@ function linesOf(items: readonly DeadlineItem[], names: ReadonlyMap<string, stri
       href: item.href,
       source: item.source,
       subjects: subject && item.group ? [subject] : [],
-      notYetDue: 0,
     }
     if (item.group) groups.set(item.group, line)
     lines.push(line)
@@ -106,14 +103,9 @@ export function deadlineLines(
   parts: ReturnType<typeof partitionDeadlines>,
   names: ReadonlyMap<string, string>,
 ): { overdue: DeadlineLine[]; dueSoon: DeadlineLine[] } {
+  // Work not yet due is not shown: the home page says what is due (issue 12.5).
   const overdue = linesOf(parts.overdue, names)
   const dueSoon = linesOf(parts.dueSoon, names)
-  // "17 not yet due" is said once, on the group's last line.
-  for (const item of parts.later) {
-    if (!item.group) continue
-    const line = [...dueSoon, ...overdue].find(l => l.title === item.group && l.subjects.length > 0)
-    if (line) line.notYetDue += 1
-  }
   return { overdue, dueSoon }
 }
 
