@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { type TestApp, testApp } from '../support/app.ts'
-import { importTestPrisoners, prisonerRecord } from '../support/fixtures.ts'
+import { auditActors, importTestPrisoners, prisonerRecord } from '../support/fixtures.ts'
 
 let t: TestApp
 type Client = ReturnType<TestApp['api']>
@@ -299,13 +299,7 @@ describe('triage, grading and sanitisation', () => {
     // The PGD works at MDI too; move the report to LEI to stand for another prison's.
     await t.db.updateTable('intelligenceReport').set({ establishmentCode: 'WWI' }).where('ref', '=', ref).execute()
     assert.equal((await as.analyst.get(`/api/v1/intelligence-reports/${ref}`)).statusCode, 404)
-    const denied = await t.db
-      .selectFrom('auditEvent')
-      .select('actorUsername')
-      .where('action', '=', 'intelligence.view-denied')
-      .where('subjectId', '=', ref)
-      .execute()
-    assert.ok(denied.some(e => e.actorUsername === 'analyst'))
+    assert.ok((await auditActors(t.db, 'intelligence.view-denied', ref)).includes('analyst'))
   })
 
   it('every view of a report is audited, and the head of security sees who viewed it', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { after, before, describe, it } from 'node:test'
 import { type TestApp, testApp } from '../support/app.ts'
-import { importTestPrisoners, prisonerRecord } from '../support/fixtures.ts'
+import { auditActors, importTestPrisoners, prisonerRecord } from '../support/fixtures.ts'
 
 let t: TestApp
 
@@ -108,13 +108,7 @@ describe('profile', () => {
     assert.match(page.body, /Category C/)
     assert.match(page.body, /Escape List/)
     assert.doesNotMatch(page.body, /Protected characteristics/, 'analyst lacks the permission')
-    const read = await t.db
-      .selectFrom('auditEvent')
-      .select('actorUsername')
-      .where('action', '=', 'nominal.viewed')
-      .where('subjectId', '=', 'A1234BC')
-      .execute()
-    assert.ok(read.some(e => e.actorUsername === 'analyst'))
+    assert.ok((await auditActors(t.db, 'nominal.viewed', 'A1234BC')).includes('analyst'))
   })
 
   it('shows protected characteristics only to roles that need them', async () => {
@@ -128,13 +122,7 @@ describe('profile', () => {
     const analyst = await t.signIn('analyst')
     const page = await analyst.get('/people/D4444DD')
     assert.equal(page.statusCode, 404)
-    const denied = await t.db
-      .selectFrom('auditEvent')
-      .select('actorUsername')
-      .where('action', '=', 'nominal.view-denied')
-      .where('subjectId', '=', 'D4444DD')
-      .execute()
-    assert.ok(denied.some(e => e.actorUsername === 'analyst'))
+    assert.ok((await auditActors(t.db, 'nominal.view-denied', 'D4444DD')).includes('analyst'))
     const api = await analyst.get('/api/v1/prisoners/D4444DD')
     assert.equal(api.statusCode, 404)
   })

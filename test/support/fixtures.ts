@@ -25,3 +25,14 @@ export function prisonerRecord<F extends { prisonerNumber: string; firstName: st
 export function importTestPrisoners(db: Db, records: ReturnType<typeof prisonerRecord>[], fileName = 'test.json') {
   return importPrisoners(db, TEST_IMPORTER, { fileName, records })
 }
+
+/** Who the audit trail says did `action` to a subject: a test's check that a read or a denied look was recorded. */
+export async function auditActors(db: Db, action: string, subjectId: string) {
+  const events = await db
+    .selectFrom('auditEvent')
+    .select('actorUsername')
+    .where('action', '=', action)
+    .where('subjectId', '=', subjectId)
+    .execute()
+  return events.map(event => event.actorUsername)
+}
