@@ -20,9 +20,22 @@ const signInQuery = z.object({
   expired: z.string().optional().catch(undefined),
 })
 
-/** Only a path on this service: never an open redirect. */
-function safeReturnTo(value: string | undefined): string {
-  return value?.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') ? value : '/'
+/**
+ * Where to go after signing in: a path on this site, or home. The value is resolved as a browser would resolve it
+ * (which drops tabs and newlines, and reads `/\\host` and `//host` as another site), and only a same-origin result
+ * is kept, as its path, query and fragment.
+ */
+export function safeReturnTo(value: string | undefined): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: a browser drops these, so a path holding one is refused
+  if (!value?.startsWith('/') || /[\u0000-\u001f\u007f]/.test(value)) return '/'
+  const base = 'http://portcullis.invalid'
+  let resolved: URL
+  try {
+    resolved = new URL(value, base)
+  } catch {
+    return '/'
+  }
+  return resolved.origin === base ? `${resolved.pathname}${resolved.search}${resolved.hash}` : '/'
 }
 
 const VIEW = 'platform/auth/views/sign-in.njk'
@@ -43,7 +56,9 @@ export function authRoutes(deps: { db: Db; policy: SignInPolicy; production: boo
       const returnTo = safeReturnTo((request.body as { returnTo?: string } | undefined)?.returnTo)
       const username = String((request.body as { username?: unknown } | undefined)?.username ?? '')
       try {
-        const input = parseInput(signInSchema, request.body)
+        // Where to go next was made safe above; a stray character in it must not stop someone signing in.
+        const { username: typed, password } = (request.body ?? {}) as Record<string, unknown>
+        const input = parseInput(signInSchema, { username: typed, password })
         const result = await signInWithPassword(deps.db, deps.policy, {
           username: input.username,
           password: input.password,

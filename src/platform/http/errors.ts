@@ -62,8 +62,35 @@ export class TooManyRequestsError extends AppError {
   }
 }
 
-/** Parses input at the edge: the typed value, or a ValidationError naming each field with the schema's message. */
+// Control characters have no place in what people type, and PostgreSQL refuses NUL in text; tab and line breaks
+// belong in long text.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what it is for
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/
+
+/** The path of every string in the input that holds a control character, as a field name. */
+function fieldsWithControlCharacters(value: unknown, path: string[] = [], depth = 0): string[] {
+  if (typeof value === 'string') return CONTROL_CHARACTER.test(value) ? [path.join('.') || 'body'] : []
+  if (!value || typeof value !== 'object' || depth > 20) return []
+  return Object.entries(value).flatMap(([key, item]) => [
+    ...(CONTROL_CHARACTER.test(key) ? [[...path, key.replace(CONTROL_CHARACTER, '')].join('.')] : []),
+    ...fieldsWithControlCharacters(item, [...path, key], depth + 1),
+  ])
+}
+
+/**
+ * Parses input at the edge: the typed value, or a ValidationError naming each field with the schema's message. Every
+ * string is checked for control characters first, once, whatever the schema.
+ */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const controlled = fieldsWithControlCharacters(input)
+  if (controlled.length > 0) {
+    throw new ValidationError(
+      [...new Set(controlled)].map(field => ({
+        field,
+        message: 'Remove the control character (such as a NUL) from this field: only tabs and line breaks may be used',
+      })),
+    )
+  }
   const result = schema.safeParse(input ?? {})
   if (result.success) return result.data
   const seen = new Set<string>()
