@@ -17,7 +17,8 @@ import { registerSocPanel } from '../src/modules/soc/panel.ts'
 import { socService } from '../src/modules/soc/service.ts'
 import { loadCurrentUser } from '../src/platform/access/user.ts'
 import { recordAudit } from '../src/platform/audit/audit.ts'
-import { findSession, findUserByApiToken } from '../src/platform/auth/sessions.ts'
+import { findUserByApiToken } from '../src/platform/auth/api-tokens.ts'
+import { findSession } from '../src/platform/auth/sessions.ts'
 import { type Db, openDatabase } from '../src/platform/db/database.ts'
 import { prepareDatabase } from '../src/platform/db/prepare.ts'
 import { SESSION_COOKIE } from '../src/platform/http/security.ts'
@@ -187,9 +188,9 @@ async function benchCases(
   registerIntelligencePanel(panels, intelligence)
   registerSocPanel(panels, socService(trace.db))
   const viaToken = async (token: string) => {
-    const record = await findUserByApiToken(trace.db, token)
-    if (!record) throw new Error('The benchmark token was not found')
-    return loadCurrentUser(trace.db, record, 'token')
+    const found = await findUserByApiToken(trace.db, token, { maxFailures: 5, lockMinutes: 15 })
+    if (found.state !== 'valid') throw new Error(`The benchmark token was refused: ${found.state}`)
+    return loadCurrentUser(trace.db, found.user, 'token')
   }
   const viaSession = async () => {
     const found = await findSession(trace.db, auth.session, idleMinutes)
@@ -350,7 +351,7 @@ async function main() {
     await usersService(db).create(operator, createUserSchema.parse(reporter))
   }
   const tokenOf = async (username: string) =>
-    (await usersService(db).createToken(operator, username, `bench ${new Date().toISOString()}`)).token
+    (await usersService(db).createToken(operator, username, { name: `bench ${new Date().toISOString()}` })).token
   const tokens = {
     analyst: await tokenOf(READERS.analyst),
     national: await tokenOf(READERS.national),

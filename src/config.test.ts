@@ -139,4 +139,116 @@ describe('loadConfig', () => {
       assert.equal(loadConfig({ LOG_LEVEL: level, GIT_COMMIT: 'x' }).logLevel, level)
     }
   })
+
+  // Issue 13, defect 3: trusting every proxy let a client write its own address into X-Forwarded-For.
+  it('trusts no proxy unless TRUST_PROXY says which, in production too', () => {
+    assert.equal(loadConfig({ ...PRODUCTION, GIT_COMMIT: 'x' }).trustProxy, false)
+    assert.equal(loadConfig({ TRUST_PROXY: 'false', GIT_COMMIT: 'x' }).trustProxy, false)
+    assert.equal(loadConfig({ TRUST_PROXY: '2', GIT_COMMIT: 'x' }).trustProxy, 2)
+    assert.deepEqual(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.10,::1', GIT_COMMIT: 'x' }).trustProxy, [
+      '10.0.0.0/8',
+      '192.168.1.10',
+      '::1',
+    ])
+  })
+
+  it('refuses a TRUST_PROXY that is neither a hop count nor addresses, naming TRUST_PROXY', () => {
+    for (const value of ['true', '0', '11', 'proxy.local', '10.0.0.0/33', '10.0.0.1/8/1']) {
+      assert.match(refused({ TRUST_PROXY: value }), /TRUST_PROXY/, value)
+    }
+  })
+
+  describe('single sign-on', () => {
+    const OIDC = {
+      OIDC_ISSUER: 'https://sign-in.example.gov.uk/auth/issuer',
+      OIDC_CLIENT_ID: 'portcullis',
+      OIDC_CLIENT_SECRET: 'a-client-secret',
+      OIDC_REDIRECT_URL: 'https://portcullis.example.gov.uk/sign-in/oidc/callback',
+      GIT_COMMIT: 'x',
+    }
+
+    it('is off, with password sign-in on, unless OIDC_ISSUER is set', () => {
+      const config = loadConfig({ GIT_COMMIT: 'x' })
+      assert.equal(config.oidc, undefined)
+      assert.equal(config.passwordSignIn, true)
+    })
+
+    it('reads the provider, the client and the claims, with defaults for the claims', () => {
+      const config = loadConfig(OIDC)
+      assert.deepEqual(config.oidc, {
+        issuer: OIDC.OIDC_ISSUER,
+        clientId: 'portcullis',
+        clientSecret: 'a-client-secret',
+        redirectUrl: OIDC.OIDC_REDIRECT_URL,
+        scopes: 'openid profile email',
+        label: 'Sign in with single sign-on',
+        claims: { username: 'preferred_username', name: 'name', roles: 'roles', establishment: 'establishment' },
+        rolePrefix: '',
+      })
+      const hmpps = loadConfig({
+        ...OIDC,
+        OIDC_LABEL: 'Sign in with HMPPS Auth',
+        OIDC_USERNAME_CLAIM: 'user_name',
+        OIDC_ROLES_CLAIM: 'authorities',
+        OIDC_ESTABLISHMENT_CLAIM: 'active_caseload',
+        OIDC_ROLE_PREFIX: 'ROLE_PORTCULLIS_',
+        OIDC_SCOPES: 'openid read',
+        PASSWORD_SIGN_IN: 'false',
+      })
+      assert.equal(hmpps.passwordSignIn, false)
+      assert.equal(hmpps.oidc?.label, 'Sign in with HMPPS Auth')
+      assert.deepEqual(hmpps.oidc?.claims, {
+        username: 'user_name',
+        name: 'name',
+        roles: 'authorities',
+        establishment: 'active_caseload',
+      })
+      assert.equal(hmpps.oidc?.rolePrefix, 'ROLE_PORTCULLIS_')
+      assert.equal(hmpps.oidc?.scopes, 'openid read')
+    })
+
+    it('refuses PASSWORD_SIGN_IN=false without a provider, since nobody could sign in', () => {
+      assert.match(
+        refused({ PASSWORD_SIGN_IN: 'false' }),
+        /^PASSWORD_SIGN_IN=false leaves no way to sign in.*OIDC_ISSUER/,
+      )
+      assert.match(refused({ PASSWORD_SIGN_IN: 'no' }), /^PASSWORD_SIGN_IN must be true or false; it is "no"/)
+      assert.equal(loadConfig({ PASSWORD_SIGN_IN: 'TRUE', GIT_COMMIT: 'x' }).passwordSignIn, true)
+    })
+
+    it('refuses a setting for single sign-on without OIDC_ISSUER, naming it', () => {
+      assert.match(refused({ OIDC_CLIENT_ID: 'portcullis' }), /^OIDC_CLIENT_ID is set but OIDC_ISSUER is not/)
+    })
+
+    it('refuses an issuer that is not https, unless it is on this machine', () => {
+      assert.match(
+        refused({ ...OIDC, OIDC_ISSUER: 'http://sign-in.example.gov.uk' }),
+        /^OIDC_ISSUER must be an https URL/,
+      )
+      assert.match(refused({ ...OIDC, OIDC_ISSUER: 'not a url' }), /^OIDC_ISSUER .*"not a url"/)
+      assert.equal(loadConfig({ ...OIDC, OIDC_ISSUER: 'http://127.0.0.1:9000' }).oidc?.issuer, 'http://127.0.0.1:9000')
+    })
+
+    it('refuses a missing client id or a redirect URL that is not Portcullis’s callback, naming the setting', () => {
+      assert.match(refused({ ...OIDC, OIDC_CLIENT_ID: '' }), /^OIDC_CLIENT_ID must be set/)
+      assert.match(refused({ ...OIDC, OIDC_REDIRECT_URL: '' }), /^OIDC_REDIRECT_URL must be/)
+      assert.match(
+        refused({ ...OIDC, OIDC_REDIRECT_URL: 'https://portcullis.example.gov.uk/callback' }),
+        /^OIDC_REDIRECT_URL must be .*\/sign-in\/oidc\/callback/,
+      )
+      assert.match(
+        refused({
+          ...PRODUCTION,
+          ...OIDC,
+          OIDC_REDIRECT_URL: 'http://portcullis.example.gov.uk/sign-in/oidc/callback',
+        }),
+        /^OIDC_REDIRECT_URL .*https in production/,
+      )
+    })
+
+    it('refuses a claim name with spaces, and a label too long for a button, naming the setting', () => {
+      assert.match(refused({ ...OIDC, OIDC_ROLES_CLAIM: 'my roles' }), /^OIDC_ROLES_CLAIM must be the name of a claim/)
+      assert.match(refused({ ...OIDC, OIDC_LABEL: 'x'.repeat(61) }), /^OIDC_LABEL must be 60 characters or fewer/)
+    })
+  })
 })

@@ -2,7 +2,7 @@ import { buildApp } from './app.ts'
 import { ConfigError, loadConfig } from './config.ts'
 import { seedDemo } from './demo/seed.ts'
 import { DEMO_USERS } from './demo/users.ts'
-import { DatabaseInUseError, openDatabase } from './platform/db/database.ts'
+import { DatabaseInUseError, DataDirectoryError, openDatabase } from './platform/db/database.ts'
 import { prepareDatabase } from './platform/db/prepare.ts'
 import { createLogger } from './platform/logging.ts'
 
@@ -48,7 +48,7 @@ async function main() {
 }
 
 main().catch(error => {
-  if (error instanceof ConfigError || error instanceof DatabaseInUseError) {
+  if (error instanceof ConfigError || error instanceof DatabaseInUseError || error instanceof DataDirectoryError) {
     console.error(`Portcullis cannot start: ${error.message}`)
   } else {
     console.error('Portcullis failed to start:', error)

@@ -7,11 +7,12 @@ import { importPrisoners, parsePrisonerFile } from '../modules/people/imports.ts
 import { socService } from '../modules/soc/service.ts'
 import { DEFAULT_SCOPE, isRole } from '../platform/access/roles.ts'
 import { type Actor, verifyAuditChain } from '../platform/audit/audit.ts'
+import { backupToFile, restoreFromFile } from '../platform/db/backup.ts'
 import { type DatabaseHandle, openDatabase } from '../platform/db/database.ts'
 import { migrate } from '../platform/db/migrate.ts'
 import { prepareDatabase } from '../platform/db/prepare.ts'
 import { NotFoundError, ValidationError } from '../platform/http/errors.ts'
-import { createUserSchema } from '../platform/users/schema.ts'
+import { createTokenSchema, createUserSchema } from '../platform/users/schema.ts'
 import { usersService } from '../platform/users/service.ts'
 import { progress } from './progress.ts'
 
@@ -23,10 +24,13 @@ Commands:
   user create --username U --name "Full Name" --establishment MDI --role analyst [--role …]
               [--scope establishment|group|region|national] [--compartment staff-corruption …]
               (--password-stdin | --password P)
-  token create --username U --name LABEL      issue an API token and print it (shown once)
+  token create --username U --name LABEL [--days 90]
+                                   issue an API token and print it (shown once); it lasts 90 days by default
   import prisoners FILE.json       import prisoners in the HMPPS Prisoner Search shape (idempotent)
   import ocgm FILE.csv             import the OCGM mapping and reconcile the OCG nominal flag (idempotent)
   verify-audit                     prove the audit chain is unbroken; exits 1 naming the first broken link
+  backup FILE                      write a consistent backup of the whole database to FILE ('-': standard output)
+  restore FILE                     restore a backup into an empty database, prove every row, verify the audit chain
 
 Runs against DATABASE_URL, or the embedded database in DATA_DIR (default ./data).`
 
@@ -89,17 +93,22 @@ const commands: Record<string, Command> = {
   },
 
   async 'token create'(database, args) {
-    const { values } = parseArgs({ args, options: { username: { type: 'string' }, name: { type: 'string' } } })
+    const { values } = parseArgs({
+      args,
+      options: { username: { type: 'string' }, name: { type: 'string' }, days: { type: 'string' } },
+    })
     if (!values.username || !values.name) {
       console.error('token create needs --username and --name')
       return 2
     }
-    const { token } = await usersService(database.db).createToken(
+    const input = createTokenSchema.parse({ name: values.name, expiresInDays: values.days })
+    const { token, expiresAt } = await usersService(database.db).createToken(
       { actor: CLI_ACTOR, user: null },
       values.username.toLowerCase(),
-      values.name,
+      input,
     )
     console.log(token)
+    console.error(`It expires at ${expiresAt.toISOString()}.`)
     return 0
   },
 
@@ -163,6 +172,48 @@ const commands: Record<string, Command> = {
     return 0
   },
 
+  async backup(database, args) {
+    const file = args[0]
+    if (!file) {
+      console.error('backup needs a file: portcullis backup FILE (or - for standard output)')
+      return 2
+    }
+    const bar = progress('rows backed up:')
+    const summary = await backupToFile(database, file, {
+      version: loadConfig().version,
+      actor: CLI_ACTOR,
+      onProgress: bar.update,
+    })
+    bar.stop()
+    // With the backup on standard output, what the command says goes to standard error.
+    const say = file === '-' ? console.error : console.log
+    say(`Backed up ${summary.rows} rows of ${summary.tables} tables${file === '-' ? '' : ` to ${file}`}`)
+    say(`Content SHA-256: ${summary.sha256}`)
+    if (!summary.audited) say('Not recorded in the audit trail: this database is read-only (a standby).')
+    return 0
+  },
+
+  async restore(database, args) {
+    const file = args[0]
+    if (!file) {
+      console.error('restore needs a file: portcullis restore FILE')
+      return 2
+    }
+    const bar = progress('rows restored:')
+    const restored = await restoreFromFile(database, file, {
+      actor: CLI_ACTOR,
+      log: line => console.log(line),
+      onProgress: bar.update,
+    })
+    bar.stop()
+    if (restored.audit.ok) {
+      console.log(`The audit chain is unbroken: ${restored.audit.events} events verified`)
+      return 0
+    }
+    console.error(`The audit chain is broken at event ${restored.audit.brokenAt}: ${restored.audit.reason}`)
+    return 1
+  },
+
   async 'verify-audit'(database) {
     const verdict = await verifyAuditChain(database.db)
     if (verdict.ok) {
@@ -192,7 +243,8 @@ async function run(argv: string[]): Promise<number> {
   const config = loadConfig()
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 })
   try {
-    if (name !== 'migrate' && name !== 'seed-demo') await prepareDatabase(database.db)
+    // A backup records the schema as it is, and a restore needs the database empty: neither migrates first.
+    if (!['migrate', 'seed-demo', 'backup', 'restore'].includes(name)) await prepareDatabase(database.db)
     return await command(database, args)
   } finally {
     await database.close()

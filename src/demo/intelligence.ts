@@ -1,11 +1,12 @@
+import { randomBytes } from 'node:crypto'
 import { type SqlBool, sql } from 'kysely'
 import { extractEntities } from '../modules/intelligence/entities.ts'
 import {
   compartmentsFor,
+  drawReportRef,
   type Grading,
   type RecipientType,
   type ReportStatus,
-  reportRef,
   type SourceType,
   type ThreatArea,
 } from '../modules/intelligence/rules.ts'
@@ -141,13 +142,7 @@ export async function insertReports(
   for (let start = 0; start < drafts.length; start += batchSize) {
     const batch = drafts.slice(start, start + batchSize)
     await db.transaction().execute(async trx => {
-      const { rows: numbers } = await sql<{
-        n: number
-      }>`select nextval('intelligence_report_seq') as n from generate_series(1, ${batch.length})`.execute(trx)
-      const reports = batch.map((draft, index) => {
-        const ref = reportRef(draft.establishmentCode, draft.submittedAt.getUTCFullYear(), numbers[index].n)
-        return { draft, ref, ...compartmentsFor(draft) }
-      })
+      const reports = batch.map(draft => ({ draft, ref: drawnRef(draft), ...compartmentsFor(draft) }))
       const idOf = await insertReportRows(trx, reports, reporter)
       await insertAssessments(trx, reports, idOf, reporter)
       await insertLinks(trx, reports, idOf, reporter)
@@ -163,9 +158,31 @@ export async function insertReports(
   }
 }
 
-/** The reports themselves; their ids by reference. */
+/** A reference drawn as the application draws it for a report submitted then. */
+const drawnRef = (draft: ReportDraft) =>
+  drawReportRef(draft.establishmentCode, draft.submittedAt.getUTCFullYear(), randomBytes)
+
+/**
+ * The reports themselves; their ids by reference. A reference drawn before in this batch is drawn again; one the
+ * database already holds is not written by its try, so its report draws again and goes in the next.
+ */
 async function insertReportRows(trx: Executor, reports: Batch, reporter: Reporter) {
-  const inserted = await trx
+  const idOf = new Map<string, string>()
+  const drawn = new Set<string>()
+  let pending = reports
+  while (pending.length > 0) {
+    for (const report of pending) {
+      while (drawn.has(report.ref)) report.ref = drawnRef(report.draft)
+      drawn.add(report.ref)
+    }
+    for (const row of await insertReportTry(trx, pending, reporter)) idOf.set(row.ref, row.id)
+    pending = pending.filter(report => !idOf.has(report.ref))
+  }
+  return idOf
+}
+
+function insertReportTry(trx: Executor, reports: Batch, reporter: Reporter) {
+  return trx
     .insertInto('intelligenceReport')
     .values(
       reports.map(({ draft, ref, compartment, originalCompartment }) => ({
@@ -194,9 +211,9 @@ async function insertReportRows(trx: Executor, reports: Batch, reporter: Reporte
         gradingConditions: draft.grading?.conditions ?? null,
       })),
     )
+    .onConflict(oc => oc.column('ref').doNothing())
     .returning(['id', 'ref'])
     .execute()
-  return new Map(inserted.map(row => [row.ref, row.id]))
 }
 
 type Ids = Map<string, string>

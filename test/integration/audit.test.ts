@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { visibleNominalLabels } from '../../src/modules/people/repository.ts'
+import { recordAudit, SYSTEM_ACTOR } from '../../src/platform/audit/audit.ts'
 import { ACTION_WORDS } from '../../src/platform/audit/describe.ts'
 import { type TestApp, testApp } from '../support/app.ts'
 import { importTestPrisoners, prisonerRecord } from '../support/fixtures.ts'
@@ -77,6 +78,25 @@ describe('the audit trail in words', () => {
     assert.equal(api.results[0].action, 'access.denied', 'the API keeps the codes')
     assert.equal(api.results[0].actor, 'reporter')
     assert.equal(api.results[0].subjectId, 'GET /admin/users')
+  })
+
+  it('names the system actors in words, not as usernames (issue 12)', async () => {
+    await recordAudit(
+      t.db,
+      { ...SYSTEM_ACTOR, username: 'demo' },
+      { action: 'sign-out', subjectType: 'user', subjectId: 'analyst', establishmentCode: 'MDI' },
+    )
+    await recordAudit(t.db, SYSTEM_ACTOR, {
+      action: 'sign-out',
+      subjectType: 'user',
+      subjectId: 'analyst',
+      establishmentCode: 'MDI',
+    })
+    const response = await (await t.signIn('auditor')).get('/audit')
+    assert.equal(response.statusCode, 200, response.body)
+    const page = response.body
+    assert.match(page, /<a[^>]*>Demo data<span/)
+    assert.match(page, /<a[^>]*>Portcullis<span/)
   })
 
   it('names people and prisons, and filters by a prison chosen by name and a user by name (polish)', async () => {

@@ -87,7 +87,7 @@ describe('submitting', () => {
     const response = await as.reporter.post('/api/v1/intelligence-reports', report())
     assert.equal(response.statusCode, 201)
     const { ref, status } = response.json()
-    assert.match(ref, /^IR-MDI-\d{4}-\d{6}$/)
+    assert.match(ref, /^IR-MDI-\d{4}-[34679CDFGHJKMNPQRTWXY]{6}$/)
     assert.equal(status, 'submitted')
     const read = (await as.analyst.get(`/api/v1/intelligence-reports/${ref}`)).json()
     assert.deepEqual(
@@ -142,7 +142,8 @@ describe('submitting', () => {
       'idempotency-key': 'retry-me-123',
     })
     assert.equal(first.statusCode, 201)
-    assert.equal(second.statusCode, 200)
+    assert.equal(second.statusCode, 201, 'a retry gets the first answer again')
+    assert.equal(second.headers['idempotency-replayed'], 'true')
     assert.equal(second.json().ref, first.json().ref)
 
     const reporter = await t.signIn('reporter')

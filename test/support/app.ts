@@ -78,7 +78,7 @@ export async function testApp(
     const { token: issued } = await usersService(database.db).createToken(
       { actor: { userId: null, username: 'test', establishmentCode: null, correlationId: null }, user: null },
       username,
-      `test ${Math.random().toString(36).slice(2)}`,
+      { name: `test ${Math.random().toString(36).slice(2)}` },
     )
     return issued
   }

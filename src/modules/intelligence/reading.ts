@@ -8,7 +8,7 @@ import { ENTITY_TYPES, normaliseEntity } from './entities.ts'
 import { networkAround } from './network.ts'
 import { assertMayRead, canReadOriginal, deniedAsNotFound, visibleOr404 } from './report-access.ts'
 import * as repo from './repository.ts'
-import { gradingFromColumns } from './rules.ts'
+import { gradingFromColumns, parseReportRef } from './rules.ts'
 
 export const SEARCH_PAGE_SIZE = 20
 
@@ -46,6 +46,9 @@ async function relatedInWords(
 
 /** Reports matching the words and filters; `onlyCommonWords` where the words are all too common to search for. */
 async function search(db: Db, user: CurrentUser, filters: repo.SearchFilters) {
+  // A reference in the search box ("ir mdi 2026 k7qx4m" as read over the phone) finds that report, if it may be seen.
+  const ref = filters.q ? parseReportRef(filters.q) : null
+  if (ref) filters = { ...filters, q: undefined, ref }
   if (filters.q?.trim() && (await repo.nothingToSearchFor(db, filters.q)))
     return { rows: [], total: 0, totalCapped: false, onlyCommonWords: true }
   const readOriginal = user.can('intelligence:read-original')

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
 import { describe, it } from 'node:test'
+import { randomFrom } from '../../demo/random.ts'
 import {
   actionsFrom,
   compartmentsFor,
   disseminationBlockers,
+  drawReportRef,
   GRADING_SCALES,
   type GradingScheme,
   gradingLabel,
@@ -11,15 +14,77 @@ import {
   handlingCheck,
   nextStatus,
   originatesOutsideHmpps,
+  parseReportRef,
   RECIPIENT_TYPES,
-  reportRef,
+  REFERENCE_ALPHABET,
+  REPORT_REF_PATTERN,
   restrictionProblem,
   withinHmpps,
 } from './rules.ts'
 
+/** Bytes from a seeded generator: the same draws every run. */
+const seededBytes = (seed: number) => {
+  const random = randomFrom(seed)
+  return (size: number) => Uint8Array.from({ length: size }, () => random.int(0, 255))
+}
+/** These bytes, then the seeded ones: a test of what the generator does with particular bytes. */
+const bytesThen = (first: number[], seed = 1) => {
+  const rest = seededBytes(seed)
+  let queue = [...first]
+  return (size: number) => {
+    const taken = queue.slice(0, size)
+    queue = queue.slice(size)
+    return Uint8Array.from([...taken, ...rest(size - taken.length)])
+  }
+}
+
+// Issue 13, defect 6: "Report references are one sequence per prison and year, so an analyst sees gaps where
+// compartmented reports sit, and roughly when they were made. A report in a compartment must not be inferable from
+// the references that others see."
 describe('report references', () => {
-  it('name the establishment, the year and a six-digit number', () => {
-    assert.equal(reportRef('WWI', 2026, 123), 'IR-WWI-2026-000123')
+  it('name the establishment, the year and six characters drawn at random', () => {
+    assert.match(drawReportRef('WWI', 2026, randomBytes), /^IR-WWI-2026-[34679CDFGHJKMNPQRTWXY]{6}$/)
+    assert.match(drawReportRef('WWI', 2026, randomBytes), REPORT_REF_PATTERN)
+  })
+
+  it('use no character that passes for another, and no vowel', () => {
+    assert.equal(new Set(REFERENCE_ALPHABET).size, REFERENCE_ALPHABET.length)
+    for (const c of '0O1IL2Z5S8BUVAE') assert.ok(!REFERENCE_ALPHABET.includes(c), c)
+  })
+
+  it('are all different over many draws, each character as likely in every place, with no order', () => {
+    const draw = seededBytes(13)
+    const refs = Array.from({ length: 2000 }, () => drawReportRef('MDI', 2026, draw))
+    assert.equal(new Set(refs).size, refs.length)
+    assert.notDeepEqual([...refs].sort(), refs)
+    const codes = refs.map(ref => ref.slice(-6))
+    for (let place = 0; place < 6; place++) {
+      for (const c of REFERENCE_ALPHABET) {
+        const share = codes.filter(code => code[place] === c).length / codes.length
+        assert.ok(Math.abs(share - 1 / REFERENCE_ALPHABET.length) < 0.025, `${c} in place ${place + 1}: ${share}`)
+      }
+    }
+  })
+
+  it('skip the bytes that would favour the first characters', () => {
+    // 252 to 255 would be the first four characters again; 0 is the first, 20 the last.
+    const ref = drawReportRef('MDI', 2026, bytesThen([252, 253, 254, 255, 0, 20, 21, 41, 42, 62]))
+    assert.equal(ref.slice(-6), `${REFERENCE_ALPHABET[0]}${REFERENCE_ALPHABET[20]}`.repeat(3))
+  })
+
+  it('always have a letter, so that none is one of the numbered references of earlier years', () => {
+    // Six bytes that draw only digits are drawn again.
+    const ref = drawReportRef('MDI', 2026, bytesThen([0, 1, 2, 3, 4, 0, 5, 5, 5, 5, 5, 5]))
+    assert.equal(ref, 'IR-MDI-2026-CCCCCC')
+  })
+
+  it('are read back in any case, spaced or dashed, and numbered ones stay references', () => {
+    assert.equal(parseReportRef('ir-mdi-2026-k7qx4m'), 'IR-MDI-2026-K7QX4M')
+    assert.equal(parseReportRef(' IR MDI 2026 K7QX 4M '), 'IR-MDI-2026-K7QX4M')
+    assert.equal(parseReportRef('IR–MDI–2026–K7QX4M'), 'IR-MDI-2026-K7QX4M')
+    assert.equal(parseReportRef('ir mdi 2026 000123'), 'IR-MDI-2026-000123')
+    assert.equal(parseReportRef('IR-MDI-2026-K7QX4O'), null, 'O is not in a reference')
+    assert.equal(parseReportRef('drugs on B wing'), null)
   })
 })
 

@@ -1,6 +1,14 @@
 // Intelligence policy as pure functions: what a report may be, how it is graded, how it moves through its
 // workflow, and when it may be shared. No I/O; dates are passed in.
 
+import {
+  CODE_LENGTH,
+  drawReference,
+  type RandomBytes,
+  REFERENCE_ALPHABET,
+  writtenForm,
+} from '../../platform/reference/codes.ts'
+
 export const SOURCE_TYPES = [
   'own-observation',
   'told-by-prisoner',
@@ -12,7 +20,13 @@ export const SOURCE_TYPES = [
   'chis',
   'other',
 ] as const
-export type SourceType = (typeof SOURCE_TYPES)[number]
+
+/**
+ * Sources the system records, never offered to a reporter: the result of interrogating a seized phone (service
+ * specification output 15), whose numbers and IMEIs become the report's entities.
+ */
+export const RECORDED_SOURCE_TYPES = ['phone-interrogation'] as const
+export type SourceType = (typeof SOURCE_TYPES)[number] | (typeof RECORDED_SOURCE_TYPES)[number]
 
 export const SOURCE_TYPE_NAMES: Record<SourceType, string> = {
   'own-observation': 'I saw or heard it myself',
@@ -24,6 +38,7 @@ export const SOURCE_TYPE_NAMES: Record<SourceType, string> = {
   'other-agency': 'Another agency',
   chis: 'A covert human intelligence source (CHIS)',
   other: 'Another way',
+  'phone-interrogation': 'Interrogation of a seized phone',
 }
 
 // The five risk areas of the Local Security Strategy, then the wider threats the security department tracks.
@@ -78,9 +93,32 @@ export const STATUS_NAMES: Record<ReportStatus, string> = {
 
 export const MAX_REPORT_LENGTH = 10_000
 
-/** IR-MDI-2026-000123: establishment, year of submission, and a number. */
-export function reportRef(establishmentCode: string, year: number, sequence: number): string {
-  return `IR-${establishmentCode}-${year}-${String(sequence).padStart(6, '0')}`
+// Issue 13, defect 6: "A report in a compartment must not be inferable from the references that others see." A number
+// drawn from a sequence leaves a gap where a hidden report sits, and a report moved into a compartment after
+// submission had a reference others saw, so a reference is drawn at random: no order, no count, no gap. The year
+// stays: the only reports whose references someone sees are those they can read, dated on the page anyway.
+
+export { type RandomBytes, REFERENCE_ALPHABET } from '../../platform/reference/codes.ts'
+
+/** A report reference: the numbered form of reports made before issue 13, or the drawn form of those made since. */
+export const REPORT_REF_PATTERN = new RegExp(`^IR-[A-Z]{3}-\\d{4}-(\\d{6}|[${REFERENCE_ALPHABET}]{${CODE_LENGTH}})$`)
+
+/**
+ * IR-MDI-2026-K7QX4M: establishment, year of submission and six characters drawn at random (21^6, some 86 million
+ * a prison and year; the database refuses one already taken and the caller draws again). A code has at least one
+ * letter, so that it is never one of the numbered references of earlier years.
+ */
+export function drawReportRef(establishmentCode: string, year: number, randomBytes: RandomBytes): string {
+  return drawReference('IR', establishmentCode, year, randomBytes)
+}
+
+/**
+ * A reference as someone typed or pasted it ("ir mdi 2026 k7qx 4m", "IR–MDI–2026–K7QX4M") in its one written form, or
+ * null when it is not a report reference.
+ */
+export function parseReportRef(typed: string): string | null {
+  const ref = writtenForm('IR', typed)
+  return ref && REPORT_REF_PATTERN.test(ref) ? ref : null
 }
 
 // Need-to-know compartments a whole report can be put in (DESIGN.md "Who uses it": "without the compartment a record

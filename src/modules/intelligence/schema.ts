@@ -8,20 +8,23 @@ import {
   MAX_REPORT_LENGTH,
   NOMINAL_ROLES,
   PURPOSES,
+  parseReportRef,
   RECIPIENT_TYPES,
   REPORT_COMPARTMENTS,
+  REPORT_REF_PATTERN,
   SOURCE_TYPES,
   STATUSES,
   THREAT_AREAS,
   WORKFLOW_ACTIONS,
 } from './rules.ts'
 
-/** A report's reference, as people type it. */
+/** A report's reference, as people type it: any case, spaced or dashed; old numbered ones stay references. */
 export const reportReference = z
   .string()
   .trim()
   .toUpperCase()
-  .regex(/^IR-[A-Z]{3}-\d{4}-\d{6}$/, 'Enter a report reference like IR-MDI-2026-000123')
+  .overwrite(typed => parseReportRef(typed) ?? typed)
+  .regex(REPORT_REF_PATTERN, 'Enter a report reference like IR-MDI-2026-K7QX4M')
 
 /** A date and time as a form sends it (YYYY-MM-DDTHH:MM, Europe/London) or as the API sends it (ISO 8601). */
 const occurredAt = z

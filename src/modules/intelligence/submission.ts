@@ -1,10 +1,11 @@
+import { randomBytes } from 'node:crypto'
 import type { CurrentUser } from '../../platform/access/user.ts'
 import { actorOf, auditedTransaction } from '../../platform/audit/audit.ts'
 import type { Db } from '../../platform/db/database.ts'
 import { NotFoundError, ValidationError } from '../../platform/http/errors.ts'
 import { linkNominals, suggestEntities } from './linking.ts'
 import * as repo from './repository.ts'
-import { compartmentsFor, reportRef, type SourceType, type ThreatArea } from './rules.ts'
+import { compartmentsFor, drawReportRef, type SourceType, type ThreatArea } from './rules.ts'
 import type { SubmitInput } from './schema.ts'
 
 /** Reporting intelligence: any member of staff, and their own reports. */
@@ -24,11 +25,11 @@ export function submissionUseCases(db: Db) {
       const occurredAt = new Date(input.occurredAt)
       if (occurredAt.getTime() > now.getTime() + 5 * 60_000)
         throw ValidationError.field('occurredAt', 'When it happened must be in the past')
-      const numbered = await repo.previousOrNextNumber(db, user.id, submissionKey)
-      if (numbered.previous) return { ...numbered.previous, repeated: true }
+      const previous = await repo.previousSubmission(db, user.id, submissionKey)
+      if (previous) return { ...previous, repeated: true }
       return auditedTransaction(db, actorOf(user, correlationId), now, async (trx, audit) => {
         const establishmentCode = user.establishmentCode
-        const ref = reportRef(establishmentCode, now.getUTCFullYear(), numbered.next)
+        const drawRef = () => drawReportRef(establishmentCode, now.getUTCFullYear(), randomBytes)
         const { compartment, originalCompartment } = compartmentsFor({
           threatAreas: input.threatAreas as ThreatArea[],
           sourceType: input.sourceType as SourceType,
@@ -37,7 +38,6 @@ export function submissionUseCases(db: Db) {
         const inserted = await repo.insertReport(
           trx,
           {
-            ref,
             establishmentCode,
             compartment,
             originalCompartment,
@@ -61,14 +61,13 @@ export function submissionUseCases(db: Db) {
             gradingHandling: null,
             gradingConditions: null,
           },
+          drawRef,
           user.username,
           now,
         )
-        if (!inserted) {
-          const first = await repo.reportBySubmission(trx, user.id, submissionKey)
-          return { ref: first.ref, status: first.status, repeated: true }
-        }
-        const report = { id: inserted.id, establishmentCode }
+        if (inserted.previous) return { ...inserted.previous, repeated: true }
+        const { id, ref } = inserted.created
+        const report = { id, establishmentCode }
         const picked = input.nominals.filter((n): n is { prisonerNumber: string } => 'prisonerNumber' in n)
         const subjects = picked.map(n => ({ prisonerNumber: n.prisonerNumber, role: 'subject' }))
         await linkNominals(trx, user, report, subjects, now)

@@ -90,9 +90,11 @@ export async function publishVersion(
 
 /** The approvals this amendment needs, in order, from the facts of the establishment and the proposal. */
 async function routeFor(trx: Executor, establishmentCode: string, input: AmendmentInput) {
+  const establishment = await establishmentOf(trx, establishmentCode)
+  if (!establishment) throw new NotFoundError()
   return requiredApprovals({
     relatesTo: input.relatesTo,
-    highSecurity: (await establishmentOf(trx, establishmentCode)).highSecurity,
+    highSecurity: establishment.highSecurity,
     pgdRequiredLocally: await pgdRequiredAt(trx, establishmentCode),
     governorChoosesPgd: input.pgdAgreement ?? false,
   })

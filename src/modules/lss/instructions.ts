@@ -29,9 +29,10 @@ export type InstructionInput = InstructionText & {
 
 /** The strategy as published: an establishment's current instructions, and the hash a statement certifies. */
 export async function strategy(db: Db, user: CurrentUser, establishmentCode: string) {
-  if (!user.inScope(establishmentCode)) throw new NotFoundError()
+  // A national scope covers every prison, not every three letters: a code that names no prison is not found.
+  const establishment = user.inScope(establishmentCode) ? await establishmentOf(db, establishmentCode) : undefined
+  if (!establishment) throw new NotFoundError()
   const instructions = await currentInstructions(db, establishmentCode, user.username)
-  const establishment = await establishmentOf(db, establishmentCode)
   return { establishment, instructions, hash: lssHash(instructions) }
 }
 

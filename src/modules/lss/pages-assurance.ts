@@ -35,9 +35,10 @@ export function assurancePages(pages: Pages, lss: LssService) {
     permission: 'lss:set-assurance-level',
     body: statementSchema,
     invalid: async ({ user, render }, form) => {
-      // The page again for the establishment chosen, if the user oversees it; their own otherwise.
+      // The page again for the establishment chosen, if it is a code the user oversees; their own otherwise. What was
+      // sent has been refused, so it reaches the database only when it has the shape of a code.
       const chosen = String((form.values as { establishmentCode?: unknown })?.establishmentCode ?? '').toUpperCase()
-      const code = chosen && user.inScope(chosen) ? chosen : user.establishmentCode
+      const code = /^[A-Z]{3}$/.test(chosen) && user.inScope(chosen) ? chosen : user.establishmentCode
       return render('assurance', { ...(await assuranceView(lss, user, code)), ...form })
     },
     handler: async ({ user, body, correlationId, redirect }) => {

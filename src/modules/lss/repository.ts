@@ -17,12 +17,13 @@ export async function nextNumber(
   return Number(rows[0].n)
 }
 
+/** An establishment on the register, or undefined for a code that names none. */
 export function establishmentOf(db: Executor, code: string) {
   return db
     .selectFrom('establishment')
     .select(['code', 'name', 'highSecurity'])
     .where('code', '=', code)
-    .executeTakeFirstOrThrow()
+    .executeTakeFirst()
 }
 
 // ---- Instructions ----

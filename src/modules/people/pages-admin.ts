@@ -76,6 +76,18 @@ export function adminPages(pages: Pages, people: PeopleService) {
   pages.get('/admin/establishments', {
     permission: 'reference:manage',
     query: establishmentFilterSchema,
+    invalid: async ({ user, render }, { errors, values }) => {
+      const all = await people.establishments(user)
+      const groups = [...new Set(all.map(e => e.prisonGroup).filter(Boolean))].sort()
+      return render('establishments', {
+        establishments: [],
+        total: 0,
+        filter: values,
+        groups,
+        regions: SOCU_REGIONS,
+        errors,
+      })
+    },
     handler: async ({ user, query, render }) => {
       const all = (await people.establishments(user)).sort((a, b) => a.name.localeCompare(b.name))
       const found = all.filter(matches(query))

@@ -3,7 +3,7 @@ import type { CurrentUser } from '../../platform/access/user.ts'
 import { actorOf, auditedTransaction } from '../../platform/audit/audit.ts'
 import type { Db } from '../../platform/db/database.ts'
 import { NotFoundError, ValidationError } from '../../platform/http/errors.ts'
-import { withDisplayNames } from '../../platform/users/repository.ts'
+import { establishmentExists, withDisplayNames } from '../../platform/users/repository.ts'
 import { withPrisonNames } from './choices.ts'
 import { list as listNominals, socNominalOr404, visiblePerson } from './nominals.ts'
 import * as repository from './repository.ts'
@@ -87,7 +87,9 @@ async function meeting(db: Db, user: CurrentUser, ref: string, correlationId: st
 
 async function createMeeting(db: Db, user: CurrentUser, input: MeetingInput, correlationId: string, now = new Date()) {
   return auditedTransaction(db, actorOf(user, correlationId), now, async (trx, audit) => {
-    if (input.establishmentCode && !user.inScope(input.establishmentCode))
+    // A national scope covers every prison, not every three letters.
+    const code = input.establishmentCode
+    if (code && (!user.inScope(code) || !(await establishmentExists(trx, code))))
       throw ValidationError.field('establishmentCode', 'Select a prison you oversee')
     const region = await repository.socuRegionOf(trx, input.establishmentCode ?? user.establishmentCode)
     const number = await repository.nextMeetingNumber(trx)

@@ -262,23 +262,9 @@ async function resolveMember(
   })
 }
 
-/** Who ran an import without a user account: the demo data's loader, the command line, the system itself. */
-const ACTORS_WITHOUT_ACCOUNTS: Readonly<Record<string, string>> = {
-  demo: 'Demo data',
-  cli: 'Command line',
-  system: 'Portcullis',
-}
-
 /** The imports, latest first, each with the name of the person (or process) that ran it, never a username. */
 async function imports(db: Db) {
-  const rows = await withDisplayNames(db, await repository.listOcgmImports(db), ['importedBy'])
-  return rows.map(row => ({
-    ...row,
-    importedByName:
-      row.importedByName === row.importedBy
-        ? (ACTORS_WITHOUT_ACCOUNTS[row.importedBy] ?? row.importedByName)
-        : row.importedByName,
-  }))
+  return withDisplayNames(db, await repository.listOcgmImports(db), ['importedBy'])
 }
 
 /** The active groups, each with its members; a member the user may not see comes without name or reference. */

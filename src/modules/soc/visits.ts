@@ -2,7 +2,7 @@ import type { CurrentUser } from '../../platform/access/user.ts'
 import { actorOf, auditedTransaction } from '../../platform/audit/audit.ts'
 import type { Db } from '../../platform/db/database.ts'
 import { ValidationError } from '../../platform/http/errors.ts'
-import { withDisplayNames } from '../../platform/users/repository.ts'
+import { establishmentExists, withDisplayNames } from '../../platform/users/repository.ts'
 import { withPrisonNames } from './choices.ts'
 import * as repository from './repository.ts'
 
@@ -11,9 +11,10 @@ import * as repository from './repository.ts'
 export type VisitInput = { establishmentCode: string; visitedOn: string; findings: string }
 
 async function recordVisit(db: Db, user: CurrentUser, input: VisitInput, correlationId: string, now = new Date()) {
-  if (!user.inScope(input.establishmentCode))
-    throw ValidationError.field('establishmentCode', 'Select a prison in your region')
   return auditedTransaction(db, actorOf(user, correlationId), now, async (trx, audit) => {
+    // A national scope covers every prison, not every three letters.
+    if (!user.inScope(input.establishmentCode) || !(await establishmentExists(trx, input.establishmentCode)))
+      throw ValidationError.field('establishmentCode', 'Select a prison in your region')
     const id = await repository.insertVisit(trx, { ...input, visitedBy: user.username, recordedAt: now })
     await audit({
       action: 'soc.assurance-visit',

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import type { Selectable } from 'kysely'
 import type { Db, Executor } from '../db/database.ts'
 import type { AuditEventTable } from '../db/tables.ts'
+import { claimInTransaction, releaseAfterRollback } from '../idempotency/idempotency.ts'
 
 /** Who did it and under which request: every service call carries one. */
 export type Actor = {
@@ -71,7 +72,17 @@ export function auditedTransaction<T>(
   now: Date,
   work: (trx: Executor, audit: (entry: AuditEntry) => Promise<void>) => Promise<T>,
 ): Promise<T> {
-  return db.transaction().execute(trx => work(trx, entry => recordAudit(trx, actor, entry, now)))
+  return db
+    .transaction()
+    .execute(async trx => {
+      // An API request's Idempotency-Key is claimed with the work it guards: both commit, or neither does.
+      await claimInTransaction(trx, now)
+      return work(trx, entry => recordAudit(trx, actor, entry, now))
+    })
+    .catch(error => {
+      releaseAfterRollback()
+      throw error
+    })
 }
 
 // Stands for the previous hash in the canonical JSON. PostgreSQL text and jsonb cannot hold NUL, so no field of an

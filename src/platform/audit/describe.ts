@@ -5,9 +5,12 @@
 export const ACTION_WORDS: Record<string, string> = {
   'sign-in': 'Signed in',
   'sign-in.failed': 'Failed to sign in as',
+  'sign-in.refused': 'Was refused single sign-on as',
   'sign-out': 'Signed out',
   'access.denied': 'Was refused',
   'demo.seeded': 'Loaded the demonstration data into',
+  'database.backed-up': 'Took a backup of',
+  'database.restored': 'Restored a backup into',
   'user.created': 'Created the account of',
   'user.updated': 'Changed the account of',
   'user.deactivated': 'Deactivated the account of',
@@ -79,6 +82,26 @@ export const ACTION_WORDS: Record<string, string> = {
   'soc.ocgm-imported': 'Imported',
   'soc.ocgm-member-resolved': 'Matched an OCGM member to',
   'soc.assurance-visit': 'Recorded an assurance visit to',
+  'searching.exhibit-created': 'Made',
+  'searching.custody-recorded': 'Recorded a movement in the chain of custody of',
+  'searching.police-hold-placed': 'Placed a police hold on',
+  'searching.police-hold-lifted': 'Lifted the police hold on',
+  'searching.exhibit-disposed': 'Disposed of',
+  'searching.view-denied': 'Was refused a look at',
+  'searching.requirement-added': 'Added',
+  'searching.requirement-changed': 'Changed',
+  'searching.requirement-retired': 'Retired',
+  'searching.search-recorded': 'Recorded',
+  'searching.find-recorded': 'Recorded',
+  'searching.find-outcome': 'Recorded what followed for a prisoner linked to',
+  'searching.interrogation-requested': 'Asked for',
+  'searching.interrogation-result': 'Recorded the result of',
+  'searching.interrogation-viewed': 'Read what was found in',
+  'searching.visit-measure-imposed': 'Imposed',
+  'searching.visit-measure-reviewed': 'Reviewed',
+  'searching.visit-measure-ended': 'Ended at a review',
+  'searching.item-permission-granted': 'Authorised',
+  'searching.item-permission-revoked': 'Revoked',
 }
 
 /** What a subject is, in words, before its reference: "report IR-2026-000123". */
@@ -101,10 +124,27 @@ export const SUBJECT_WORDS: Record<string, string> = {
   'soc-trigger': 'trigger event',
   'soc-dip-sample': 'an equality dip sample',
   'ocgm-import': 'an OCGM import',
+  'searching-exhibit': 'exhibit',
+  'searching-requirement': 'a requirement of the search programme',
+  'searching-search': 'search',
+  'searching-find': 'find',
+  'searching-interrogation': 'phone interrogation',
+  'searching-visit-measure': 'a measure on a visitor',
+  'searching-item-permission': 'a permission for an item',
 }
 
 /** Subjects whose identifier is an internal one (a UUID): it is not shown, the words say what the subject was. */
-const UNREFERENCED = new Set(['import', 'system', 'lss-assurance', 'soc-disruption', 'soc-dip-sample', 'ocgm-import'])
+const UNREFERENCED = new Set([
+  'import',
+  'system',
+  'lss-assurance',
+  'soc-disruption',
+  'soc-dip-sample',
+  'ocgm-import',
+  'searching-requirement',
+  'searching-visit-measure',
+  'searching-item-permission',
+])
 
 /** The kinds of entry on a do-not-link list, as their identifier starts (the platform names them without the module). */
 const DO_NOT_LINK_KINDS: Record<string, string> = {

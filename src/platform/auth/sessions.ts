@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto'
 import type { UserRecord } from '../access/user.ts'
 import { type Actor, auditedTransaction } from '../audit/audit.ts'
 import type { Db, Executor } from '../db/database.ts'
+import * as users from '../users/repository.ts'
+import { type ProvidedIdentity, scopeForRoles } from './oidc.ts'
 import { verifyPassword } from './passwords.ts'
 import { newSecret, sha256 } from './tokens.ts'
 
@@ -83,7 +86,12 @@ export async function signInWithPassword(
       { userId: user.id, method: 'password', ip: attempt.ip, userAgent: attempt.userAgent },
       now,
     )
-    await audit({ action: 'sign-in', subjectType: 'user', subjectId: user.username, details: { ip: attempt.ip } })
+    await audit({
+      action: 'sign-in',
+      subjectType: 'user',
+      subjectId: user.username,
+      details: { method: 'password', ip: attempt.ip },
+    })
     const { passwordHash: _hash, active: _active, ...record } = user
     return { outcome: 'signed-in', token, user: record } as const
   })
@@ -183,21 +191,150 @@ export async function signOut(db: Db, sessionId: string, actor: Actor, now = new
   })
 }
 
-/** The user behind a bearer token, if it is live; notes its last use. */
-export async function findUserByApiToken(db: Db, token: string, now = new Date()): Promise<UserRecord | null> {
-  const row = await db
-    .selectFrom('apiToken as t')
-    .innerJoin('appUser as u', 'u.id', 't.userId')
-    .select(['t.id as tokenId', 't.lastUsedAt'])
-    .select(['u.id', 'u.username', 'u.displayName', 'u.establishmentCode', 'u.roles', 'u.scope', 'u.compartments'])
-    .where('t.tokenHash', '=', sha256(token))
-    .where('t.revokedAt', 'is', null)
-    .where('u.active', '=', true)
-    .executeTakeFirst()
-  if (!row) return null
-  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
-    await db.updateTable('apiToken').set({ lastUsedAt: now }).where('id', '=', row.tokenId).execute()
+/** Why single sign-on did not open a session, though the provider vouched for the person. */
+export type SingleSignOnRefusal = 'no-role' | 'no-establishment' | 'no-username' | 'username-taken' | 'deactivated'
+
+export type SingleSignOnResult =
+  | { outcome: 'signed-in'; token: string; user: UserRecord; created: boolean }
+  | { outcome: 'refused'; reason: SingleSignOnRefusal }
+
+type Visit = { ip: string; userAgent: string | null; correlationId: string }
+
+/**
+ * Single sign-on, after the provider has proven who the person is. The provider is the source of their roles,
+ * establishment and name: the first sign-in creates the user (without a password), later ones bring the account up
+ * to date. Portcullis still decides: a deactivated account, or one with no Portcullis role or known establishment,
+ * gets no session. The refusal, the account change, the session and their audit events are written together.
+ */
+export async function signInWithIdentity(
+  db: Db,
+  identity: ProvidedIdentity,
+  visit: Visit,
+  now = new Date(),
+): Promise<SingleSignOnResult> {
+  const existing = await users.findUserByExternalIdentity(db, identity.issuer, identity.subject)
+  const establishmentCode = identity.establishmentCode ?? existing?.establishmentCode ?? null
+  const knownEstablishment = establishmentCode !== null && (await users.establishmentExists(db, establishmentCode))
+  const username = existing?.username ?? identity.username
+  const refusal = await refusalFor(db, identity, existing, { username, knownEstablishment })
+  const actor: Actor = {
+    userId: existing?.id ?? (refusal ? null : randomUUID()),
+    username: username ?? '(single sign-on)',
+    establishmentCode: knownEstablishment ? establishmentCode : (existing?.establishmentCode ?? null),
+    correlationId: visit.correlationId,
   }
-  const { tokenId: _id, lastUsedAt: _used, ...user } = row
-  return user
+  return auditedTransaction(db, actor, now, async (trx, audit) => {
+    if (refusal || !actor.userId || !establishmentCode || !username) {
+      await audit({
+        action: 'sign-in.refused',
+        subjectType: 'user',
+        subjectId: username ?? identity.subject,
+        details: {
+          method: 'single sign-on',
+          reason: refusal,
+          issuer: identity.issuer,
+          subject: identity.subject,
+          roles: identity.roles,
+          establishmentCode: identity.establishmentCode,
+          ip: visit.ip,
+        },
+      })
+      return { outcome: 'refused', reason: refusal ?? 'no-username' } as const
+    }
+    const wanted = {
+      displayName: identity.displayName ?? existing?.displayName ?? username,
+      roles: identity.roles,
+      establishmentCode,
+    }
+    const user = existing
+      ? await updateFromProvider(trx, audit, { ...existing, username }, wanted, now)
+      : await createFromProvider(trx, audit, { id: actor.userId, username, identity, ...wanted }, now)
+    const token = await startSession(trx, { userId: user.id, method: 'oidc', ...visit }, now)
+    await audit({
+      action: 'sign-in',
+      subjectType: 'user',
+      subjectId: username,
+      details: { method: 'single sign-on', ip: visit.ip },
+    })
+    return { outcome: 'signed-in', token, user, created: !existing } as const
+  })
+}
+
+/** Portcullis's own say, after the provider's: the first reason there is to refuse, or null. */
+async function refusalFor(
+  db: Db,
+  identity: ProvidedIdentity,
+  existing: { active: boolean } | undefined,
+  found: { username: string | null; knownEstablishment: boolean },
+): Promise<SingleSignOnRefusal | null> {
+  if (existing && !existing.active) return 'deactivated'
+  if (identity.roles.length === 0) return 'no-role'
+  if (!found.knownEstablishment) return 'no-establishment'
+  if (!found.username) return 'no-username'
+  if (!existing && (await users.usernameTaken(db, found.username))) return 'username-taken'
+  return null
+}
+
+type Audit = Parameters<Parameters<typeof auditedTransaction>[3]>[1]
+
+/** The first sign-in of someone the provider vouches for: a user just in time, with no password. */
+async function createFromProvider(
+  trx: Executor,
+  audit: Audit,
+  user: { id: string; username: string; identity: ProvidedIdentity; displayName: string } & Wanted,
+  now: Date,
+): Promise<UserRecord> {
+  const scope = scopeForRoles(user.identity.roles)
+  await users.insertUser(trx, {
+    id: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    email: null,
+    department: null,
+    establishmentCode: user.establishmentCode,
+    roles: user.roles,
+    scope,
+    compartments: [],
+    passwordHash: null,
+    externalIssuer: user.identity.issuer,
+    externalSubject: user.identity.subject,
+    createdAt: now,
+    updatedAt: now,
+  })
+  await audit({
+    action: 'user.created',
+    subjectType: 'user',
+    subjectId: user.username,
+    establishmentCode: user.establishmentCode,
+    details: { by: 'single sign-on', issuer: user.identity.issuer, roles: user.roles, scope, compartments: [] },
+  })
+  const { identity: _identity, ...record } = user
+  return { ...record, scope, compartments: [] }
+}
+
+type Wanted = { displayName: string; roles: string[]; establishmentCode: string }
+
+/** A later sign-in: the name, roles and establishment follow the provider; scope and compartments stay Portcullis's. */
+async function updateFromProvider(
+  trx: Executor,
+  audit: Audit,
+  user: UserRecord & { active: boolean },
+  wanted: Wanted,
+  now: Date,
+): Promise<UserRecord> {
+  const changed = (Object.keys(wanted) as (keyof Wanted)[]).filter(
+    key => JSON.stringify(user[key]) !== JSON.stringify(wanted[key]),
+  )
+  if (changed.length > 0) {
+    await users.updateUser(trx, user.id, { ...wanted, updatedAt: now })
+    await audit({
+      action: 'user.updated',
+      subjectType: 'user',
+      subjectId: user.username,
+      establishmentCode: wanted.establishmentCode,
+      details: { by: 'single sign-on', changed, roles: wanted.roles, scope: user.scope },
+    })
+  }
+  const { active: _active, ...record } = user
+  return { ...record, ...wanted }
 }

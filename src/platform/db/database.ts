@@ -64,12 +64,18 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
   let releaseLock = () => {}
   let pgliteDir = dataDir
   if (!inMemory) {
-    mkdirSync(dataDir, { recursive: true })
-    releaseLock = takeLock(dataDir)
+    try {
+      mkdirSync(dataDir, { recursive: true })
+      releaseLock = takeLock(dataDir)
+    } catch (error) {
+      throw dataDirectoryError(dataDir, error) ?? error
+    }
     pgliteDir = path.join(dataDir, 'pglite')
   }
   try {
-    const pglite = await PGlite.create({ dataDir: pgliteDir, extensions: { pg_trgm, btree_gin } })
+    const pglite = await PGlite.create({ dataDir: pgliteDir, extensions: { pg_trgm, btree_gin } }).catch(error => {
+      throw dataDirectoryError(dataDir, error) ?? error
+    })
     const pool = new pg.Pool(createPgConfig(pglite) as unknown as pg.PoolConfig)
     const db = kysely(pool)
     return {
@@ -87,12 +93,43 @@ async function openPglite(dataDir: string): Promise<DatabaseHandle> {
   }
 }
 
+/** The embedded database's directory cannot be used: read-only, not writable, or full. */
+export class DataDirectoryError extends Error {
+  override name = 'DataDirectoryError'
+}
+
+// Node names file-system errors by code; PGlite's file system (Emscripten) by number. ENOENT only ever comes from
+// creating the directory: a file missing inside the database is another matter.
+const EMSCRIPTEN_ERRNO: Record<number, string> = { 2: 'EACCES', 51: 'ENOSPC', 63: 'EPERM', 69: 'EROFS' }
+const DIRECTORY_PROBLEMS: Record<string, string> = {
+  EROFS: 'it is on a read-only file system',
+  EACCES: 'this process may not write to it',
+  EPERM: 'this process may not write to it',
+  ENOSPC: 'there is no space left on its disk',
+  EDQUOT: 'the disk quota is used up',
+  ENOENT: 'it cannot be created',
+  ENOTDIR: 'it cannot be created',
+}
+
+/** One line a person can act on for a file-system failure on the data directory, or undefined for anything else. */
+function dataDirectoryError(dataDir: string, error: unknown): DataDirectoryError | undefined {
+  const { code, errno, name } = (error ?? {}) as { code?: string; errno?: number; name?: string }
+  const which = code ?? (name === 'ErrnoError' && errno !== undefined ? EMSCRIPTEN_ERRNO[errno] : undefined)
+  const problem = which && DIRECTORY_PROBLEMS[which]
+  if (!problem) return undefined
+  const remedy =
+    which === 'ENOSPC' || which === 'EDQUOT'
+      ? 'Free some space, then start Portcullis again.'
+      : 'Point DATA_DIR at a directory Portcullis can write, or DATABASE_URL at PostgreSQL.'
+  return new DataDirectoryError(`The embedded database cannot use ${dataDir}: ${problem} (${which}). ${remedy}`)
+}
+
 /** PGlite allows one process per data directory; a lock file says who holds it. */
 function takeLock(dataDir: string): () => void {
   const lockFile = path.join(dataDir, 'portcullis.lock')
   if (existsSync(lockFile)) {
     const holder = Number(readFileSync(lockFile, 'utf8').trim())
-    if (Number.isInteger(holder) && holder !== process.pid && processIsAlive(holder)) {
+    if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && processIsAlive(holder)) {
       throw new DatabaseInUseError(
         `The embedded database in ${dataDir} is in use by another Portcullis process (pid ${holder}). ` +
           'Stop that process first, or point DATABASE_URL at PostgreSQL. Nothing was changed.',
@@ -101,8 +138,15 @@ function takeLock(dataDir: string): () => void {
     rmSync(lockFile, { force: true })
   }
   const fd = openSync(lockFile, 'wx')
-  writeSync(fd, String(process.pid))
-  closeSync(fd)
+  try {
+    writeSync(fd, String(process.pid))
+  } catch (error) {
+    // A full disk can leave the file empty: it must not be taken for a lock next time.
+    rmSync(lockFile, { force: true })
+    throw error
+  } finally {
+    closeSync(fd)
+  }
   return () => rmSync(lockFile, { force: true })
 }
 

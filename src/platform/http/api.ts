@@ -2,6 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { Permission } from '../access/roles.ts'
 import type { CurrentUser } from '../access/user.ts'
+import type { Db } from '../db/database.ts'
+import { idempotent, keyOf } from '../idempotency/idempotency.ts'
 import { parseInput, UnauthenticatedError } from './errors.ts'
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
@@ -22,6 +24,11 @@ export type ApiRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodTy
   response: z.ZodType
   /** Status of success; 200 unless said. */
   status?: number
+  /**
+   * The use case finds its own earlier result from the request's Idempotency-Key (a report's submission key), so a
+   * retry whose first answer was lost when the server stopped may run it again to get that answer.
+   */
+  rerunnable?: boolean
   handler(input: {
     request: FastifyRequest
     reply: FastifyReply
@@ -47,7 +54,7 @@ type Registered = {
 }
 
 /** The API's route table: every JSON route is registered through it, so the OpenAPI document cannot drift. */
-export function createApi() {
+export function createApi(db: Db) {
   const routes: Registered[] = []
 
   function route<
@@ -71,14 +78,30 @@ export function createApi() {
         if (!user) throw new UnauthenticatedError()
         // Set first, so a handler may answer otherwise (200 for a repeated submission, say).
         reply.code(status)
-        return spec.handler({
+        const work = () =>
+          spec.handler({
+            request,
+            reply,
+            user,
+            params: params as z.output<P>,
+            query: query as z.output<Q>,
+            body: body as z.output<B>,
+          })
+        const key = spec.method === 'POST' ? keyOf(request) : undefined
+        if (!key) return work()
+        return idempotent(
+          db,
           request,
           reply,
-          user,
-          params: params as z.output<P>,
-          query: query as z.output<Q>,
-          body: body as z.output<B>,
-        })
+          {
+            userId: user.id,
+            key,
+            operation: spec.operationId,
+            body,
+            rerunnable: spec.rerunnable === true,
+          },
+          work,
+        )
       },
     })
   }
@@ -87,30 +110,8 @@ export function createApi() {
     const paths: Record<string, Record<string, unknown>> = {}
     for (const r of routes) {
       const path = r.url.replace(/:([A-Za-z]+)/g, '{$1}')
-      const parameters = [...objectParameters(r.params, 'path'), ...objectParameters(r.query, 'query')]
       paths[path] ??= {}
-      paths[path][r.method.toLowerCase()] = {
-        operationId: r.operationId,
-        summary: r.summary,
-        tags: [r.tag],
-        'x-permission': r.permission,
-        ...(parameters.length ? { parameters } : {}),
-        ...(r.body
-          ? {
-              requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } },
-            }
-          : {}),
-        responses: {
-          [String(r.status)]: {
-            description: 'Success',
-            content: { 'application/json': { schema: jsonSchema(r.response, 'output') } },
-          },
-          '400': problemResponse('Invalid input: each invalid field is named in errors'),
-          '401': problemResponse('No valid credentials'),
-          '403': problemResponse('The credentials do not carry the permission'),
-          '404': problemResponse('Not found, or outside your scope'),
-        },
-      }
+      paths[path][r.method.toLowerCase()] = operationDocument(r)
     }
     return {
       openapi: '3.1.0',
@@ -120,7 +121,10 @@ export function createApi() {
         license: { name: 'MIT', identifier: 'MIT' },
         description:
           'The security management system for prisons. Authenticate with an API token issued by an administrator: ' +
-          '`Authorization: Bearer pcl_…`. Errors are application/problem+json (RFC 9457).',
+          '`Authorization: Bearer pcl_…`. Errors are application/problem+json (RFC 9457). ' +
+          'Every POST accepts an `Idempotency-Key` header (1 to 255 visible ASCII characters, a UUID say): send the ' +
+          'same key when you retry a request whose answer you did not receive, and you get the first answer again ' +
+          '(marked `Idempotency-Replayed: true`) instead of a second record. Keys are kept for 24 hours.',
       },
       servers: [{ url: '/' }],
       security: [{ bearer: [] }],
@@ -135,6 +139,53 @@ export function createApi() {
   return { route, document, routes: routes as readonly Registered[] }
 }
 export type Api = ReturnType<typeof createApi>
+
+/** One operation of the OpenAPI document. */
+function operationDocument(r: Registered) {
+  const parameters = [
+    ...objectParameters(r.params, 'path'),
+    ...objectParameters(r.query, 'query'),
+    ...(r.method === 'POST' ? [IDEMPOTENCY_PARAMETER] : []),
+  ]
+  return {
+    operationId: r.operationId,
+    summary: r.summary,
+    tags: [r.tag],
+    'x-permission': r.permission,
+    ...(parameters.length ? { parameters } : {}),
+    ...(r.body
+      ? {
+          requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } },
+        }
+      : {}),
+    responses: {
+      [String(r.status)]: {
+        description: 'Success',
+        content: { 'application/json': { schema: jsonSchema(r.response, 'output') } },
+      },
+      '400': problemResponse('Invalid input: each invalid field is named in errors'),
+      '401': problemResponse('No valid credentials'),
+      '403': problemResponse('The credentials do not carry the permission'),
+      '404': problemResponse('Not found, or outside your scope'),
+      ...(r.method === 'POST'
+        ? {
+            '409': problemResponse('A request with the same Idempotency-Key is still being processed'),
+            '422': problemResponse('The Idempotency-Key was used before for a different request'),
+          }
+        : {}),
+    },
+  }
+}
+
+const IDEMPOTENCY_PARAMETER = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'A key unique to this request. A retry with the same key and body gets the first answer instead of doing the ' +
+    'work twice; the same key with a different body is refused (422). Kept for 24 hours.',
+  schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
+}
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output') {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<

@@ -42,7 +42,17 @@ const PAGE_TEXT: Record<number, { title: string; paragraphs: string[] }> = {
     title: 'Sorry, there is a problem with the service',
     paragraphs: ['Try again later. Nothing you were doing has been half-saved.'],
   },
+  503: {
+    title: 'Sorry, the service is unavailable',
+    paragraphs: [
+      'Try again in a few minutes.',
+      'If you were saving something, check whether it was saved before you send it again.',
+    ],
+  },
 }
+
+/** Seconds a client is asked to wait when the database is unavailable. */
+const RETRY_AFTER_SECONDS = '10'
 
 /** Turns any failure into the right status and a GOV.UK page or problem+json; never a stack trace. */
 export const errorHandling = fp(async (app: FastifyInstance) => {
@@ -55,6 +65,7 @@ export const errorHandling = fp(async (app: FastifyInstance) => {
       request.log.debug({ status: problem.status, code: (error as FastifyError).code }, problem.title)
     }
     if (problem.status === 429) reply.header('retry-after', '60')
+    if (problem.status === 503) reply.header('retry-after', RETRY_AFTER_SECONDS)
     return respond(request, reply, problem)
   })
 
@@ -82,7 +93,44 @@ export const errorHandling = fp(async (app: FastifyInstance) => {
   }
 })
 
+// SQLSTATE 08 (connection exception), 53 (insufficient resources: disk full, out of memory, too many connections) and
+// 57P01-57P03 (shutting down, crashed, starting up): the database is unavailable, the request is not at fault.
+const UNAVAILABLE_SQLSTATE = /^(08|53|57P0[1-3])/
+const UNREACHABLE_SOCKET = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+])
+// What node-postgres says, without a code, when it loses or cannot get a connection.
+const LOST_CONNECTION =
+  /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect)/
+
+/** Whether the database could not be reached ('unreachable') or could not store the change ('full'). */
+function databaseUnavailable(error: unknown, depth = 0): 'unreachable' | 'full' | undefined {
+  if (!(error instanceof Error) || depth > 3) return undefined
+  const code = String((error as NodeJS.ErrnoException).code ?? '')
+  if (code === '53100') return 'full'
+  if (UNAVAILABLE_SQLSTATE.test(code) || UNREACHABLE_SOCKET.has(code) || LOST_CONNECTION.test(error.message)) {
+    return 'unreachable'
+  }
+  // A connection refused on every address arrives as an AggregateError; a wrapped failure as a cause.
+  const inner = [...(error instanceof AggregateError ? error.errors : []), error.cause]
+  return inner.map(item => databaseUnavailable(item, depth + 1)).find(Boolean)
+}
+
+const UNAVAILABLE_DETAIL = {
+  unreachable: 'The database cannot be reached just now. Try again after the time in Retry-After.',
+  full: 'The database has no space to store this just now, so nothing was saved. Try again later.',
+} as const
+
 function toProblem(error: FastifyError | AppError): Problem {
+  const unavailable = databaseUnavailable(error)
+  if (unavailable) return { status: 503, title: 'Service unavailable', detail: UNAVAILABLE_DETAIL[unavailable] }
   if (error instanceof ValidationError) {
     return { status: 400, title: error.title, detail: 'Some fields are not valid', fields: error.fields }
   }

@@ -21,3 +21,17 @@ export const asLines = (value: unknown) =>
         .map(line => line.trim())
         .filter(Boolean)
     : (value ?? [])
+
+/**
+ * A line of text a person must give, its messages naming what is asked: "Enter the visitor’s name", "The visitor’s
+ * name must be 200 characters or fewer".
+ */
+export const requiredText = (what: string, max = 200) =>
+  z
+    .string({ error: `Enter ${what}` })
+    .trim()
+    .min(1, `Enter ${what}`)
+    .max(
+      max,
+      `${what.charAt(0).toUpperCase()}${what.slice(1)} must be ${max.toLocaleString('en-GB')} characters or fewer`,
+    )

@@ -67,6 +67,7 @@ export function createPages(app: FastifyInstance, options: { views: string; loca
     reply: FastifyReply,
     input: { params: P; query: Q; body: B },
     defaultStatus = 200,
+    form: Partial<FormState> = {},
   ): PageContext<P, Q, B> {
     const user = request.user
     if (!user) throw new UnauthenticatedError()
@@ -77,7 +78,7 @@ export function createPages(app: FastifyInstance, options: { views: string; loca
       ...input,
       correlationId: request.id,
       render: (view, model = {}, status = defaultStatus) =>
-        reply.code(status).view(`${options.views}/${view}.njk`, { ...locals, ...model }),
+        reply.code(status).view(`${options.views}/${view}.njk`, { ...locals, ...model, ...form }),
       redirect: (href, banner) => {
         if (banner) reply.flash(banner)
         return reply.redirect(href, 303)
@@ -96,9 +97,18 @@ export function createPages(app: FastifyInstance, options: { views: string; loca
       config: { permission: spec.permission },
       handler: async (request, reply) => {
         const params = (spec.params ? parseInput(spec.params, request.params) : {}) as z.output<P>
+        const filter = method === 'GET' && !spec.invalid && spec.query ? readFilter(spec.query, request.query) : null
+        if (filter && !filter.ok) {
+          // A filter that cannot be read: the page as it is unfiltered, with the error summary naming the filter.
+          const form = { errors: errorView(filter.fields), values: request.query }
+          const input = { params, query: filter.unfiltered as z.output<Q>, body: undefined as z.output<B> }
+          return spec.handler(context(request, reply, input, 400, form))
+        }
         try {
           // A GOV.UK date input sends a date as three boxes: the schema sees one value (platform/http/dates.ts).
-          const query = (spec.query ? parseInput(spec.query, foldDateInputs(request.query)) : {}) as z.output<Q>
+          const query = (
+            filter?.ok ? filter.query : spec.query ? parseInput(spec.query, foldDateInputs(request.query)) : {}
+          ) as z.output<Q>
           const body = (spec.body ? parseInput(spec.body, foldDateInputs(request.body)) : undefined) as z.output<B>
           return await spec.handler(context(request, reply, { params, query, body }))
         } catch (error) {
@@ -112,6 +122,20 @@ export function createPages(app: FastifyInstance, options: { views: string; loca
         }
       },
     })
+  }
+
+  /**
+   * A GET page's query, or, when it cannot be read and the page has no `invalid` of its own, the fields at fault and
+   * the query the page has with no filter at all (when it has one: otherwise the error is the error page's).
+   */
+  function readFilter(schema: z.ZodType, sent: unknown) {
+    try {
+      return { ok: true as const, query: parseInput(schema, foldDateInputs(sent)) as unknown }
+    } catch (error) {
+      const empty = schema.safeParse({})
+      if (!(error instanceof ValidationError) || !empty.success) throw error
+      return { ok: false as const, fields: error.fields, unfiltered: empty.data as unknown }
+    }
   }
 
   return {

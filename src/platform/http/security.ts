@@ -6,7 +6,8 @@ import fp from 'fastify-plugin'
 import type { Permission } from '../access/roles.ts'
 import { type CurrentUser, loadCurrentUser } from '../access/user.ts'
 import { type Actor, recordAudit } from '../audit/audit.ts'
-import { findSession, findUserByApiToken } from '../auth/sessions.ts'
+import { findUserByApiToken } from '../auth/api-tokens.ts'
+import { findSession, type SignInPolicy } from '../auth/sessions.ts'
 import { hmac, safeEqual } from '../auth/tokens.ts'
 import type { Db } from '../db/database.ts'
 import type { Navigation } from '../views/navigation.ts'
@@ -44,6 +45,8 @@ type SecurityOptions = {
   secret: string
   production: boolean
   sessionIdleMinutes: number
+  /** Who is locked out by failed sign-ins: their API tokens are refused too. */
+  signInPolicy: Pick<SignInPolicy, 'maxFailures' | 'lockMinutes'>
   navigation: Navigation
 }
 
@@ -143,13 +146,20 @@ async function authorise(request: FastifyRequest, reply: FastifyReply, db: Db) {
   }
 }
 
+const TOKEN_REFUSED = {
+  none: 'The API token is not valid, or has been revoked.',
+  expired: 'The API token has expired. Ask an administrator to issue a new one.',
+  deactivated: 'The user this API token acts as has been deactivated.',
+  locked: 'The user this API token acts as is locked after failed sign-ins. Wait, or ask an administrator.',
+} as const
+
 /** A bearer token for systems, a session cookie for people; an invalid credential is no credential. */
-async function identify(request: FastifyRequest, { db, sessionIdleMinutes }: SecurityOptions) {
+async function identify(request: FastifyRequest, { db, sessionIdleMinutes, signInPolicy }: SecurityOptions) {
   const authorization = request.headers.authorization
   if (authorization?.startsWith('Bearer ')) {
-    const record = await findUserByApiToken(db, authorization.slice(7).trim())
-    if (!record) throw new UnauthenticatedError('The API token is not valid, or has been revoked.')
-    request.user = await loadCurrentUser(db, record, 'token')
+    const found = await findUserByApiToken(db, authorization.slice(7).trim(), signInPolicy)
+    if (found.state !== 'valid') throw new UnauthenticatedError(TOKEN_REFUSED[found.state])
+    request.user = await loadCurrentUser(db, found.user, 'token')
     return
   }
   const cookie = request.cookies[SESSION_COOKIE]

@@ -130,6 +130,7 @@ function tokenApi(app: FastifyInstance, { users, api }: { users: UsersService; a
           tokenPrefix: t.tokenPrefix,
           createdAt: t.createdAt.toISOString(),
           lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+          expiresAt: t.expiresAt.toISOString(),
           revokedAt: t.revokedAt?.toISOString() ?? null,
         })),
       }
@@ -145,11 +146,11 @@ function tokenApi(app: FastifyInstance, { users, api }: { users: UsersService; a
     permission: 'tokens:manage',
     params: usernameParams,
     body: createTokenSchema,
-    response: z.object({ id: z.string(), name: z.string(), token: z.string() }),
+    response: z.object({ id: z.string(), name: z.string(), token: z.string(), expiresAt: z.iso.datetime() }),
     status: 201,
     handler: async ({ request, user, params, body }) => {
-      const { id, token } = await users.createToken(operatorOf(user, request.id), params.username, body.name)
-      return { id, name: body.name, token }
+      const { id, token, expiresAt } = await users.createToken(operatorOf(user, request.id), params.username, body)
+      return { id, name: body.name, token, expiresAt: expiresAt.toISOString() }
     },
   })
 

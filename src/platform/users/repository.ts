@@ -62,7 +62,7 @@ export async function countUsers(
 export function listTokens(db: Executor, userId: string) {
   return db
     .selectFrom('apiToken')
-    .select(['id', 'name', 'tokenPrefix', 'createdAt', 'lastUsedAt', 'revokedAt'])
+    .select(['id', 'name', 'tokenPrefix', 'createdAt', 'lastUsedAt', 'expiresAt', 'revokedAt'])
     .where('userId', '=', userId)
     .orderBy('createdAt', 'desc')
     .execute()
@@ -80,6 +80,16 @@ export async function establishmentExists(db: Executor, code: string) {
 
 export async function usernameTaken(db: Executor, username: string) {
   return Boolean(await db.selectFrom('appUser').select('id').where('username', '=', username).executeTakeFirst())
+}
+
+/** The user a single sign-on provider's issuer and subject belong to, if they have signed in that way before. */
+export function findUserByExternalIdentity(db: Executor, issuer: string, subject: string) {
+  return db
+    .selectFrom('appUser')
+    .select(['id', 'username', 'displayName', 'establishmentCode', 'roles', 'scope', 'compartments', 'active'])
+    .where('externalIssuer', '=', issuer)
+    .where('externalSubject', '=', subject)
+    .executeTakeFirst()
 }
 
 export function insertUser(db: Executor, user: Insertable<AppUserTable>) {
@@ -148,13 +158,21 @@ export function findUserHome(db: Executor, username: string) {
     .executeTakeFirst()
 }
 
+/** Who acted when no person did: the names the audit trail and pages show for them. */
+const SYSTEM_ACTORS: Record<string, string> = {
+  system: 'Portcullis',
+  demo: 'Demo data',
+  cli: 'Command line',
+}
+
 /**
- * The names people are shown by, for many usernames in one query. A username without an account (the command line,
- * an import) stands for itself.
+ * The names people are shown by, for many usernames in one query. The system's own actors have names of their own;
+ * any other username without an account stands for itself.
  */
+
 export async function displayNames(db: Executor, usernames: Iterable<string | null | undefined>) {
   const wanted = [...new Set([...usernames].filter((u): u is string => Boolean(u)))]
-  const names = new Map<string, string>(wanted.map(u => [u, u]))
+  const names = new Map<string, string>(wanted.map(u => [u, SYSTEM_ACTORS[u] ?? u]))
   if (wanted.length === 0) return names
   const rows = await db
     .selectFrom('appUser')

@@ -67,6 +67,8 @@ function accountPages(pages: Pages, users: UsersService) {
   pages.get('/admin/users', {
     permission: 'users:manage',
     query: userListQuery,
+    invalid: async ({ render }, { errors, values }) =>
+      render('list', { users: [], total: 0, search: (values as { search?: unknown })?.search, errors }),
     handler: async ({ user, query, correlationId, render }) => {
       const { users: rows, total } = await users.list(operatorOf(user, correlationId), query)
       const href = (page: number) => `/admin/users${queryString({ search: query.search, page })}`
@@ -103,7 +105,7 @@ function accountPages(pages: Pages, users: UsersService) {
     params: usernameParams,
     handler: async ({ user, params, correlationId, render }) => {
       const { user: subject, tokens } = await users.get(operatorOf(user, correlationId), params.username)
-      return render('show', { subject, tokens })
+      return render('show', { subject, tokens, now: new Date() })
     },
   })
 
@@ -157,13 +159,13 @@ function tokenPages(pages: Pages, users: UsersService) {
     permission: 'tokens:manage',
     params: usernameParams,
     body: createTokenSchema,
-    invalid: async ({ user, params, correlationId, render }, { errors }) => {
+    invalid: async ({ user, params, correlationId, render }, form) => {
       const { user: subject, tokens } = await users.get(operatorOf(user, correlationId), params.username)
-      return render('show', { subject, tokens, errors })
+      return render('show', { subject, tokens, now: new Date(), ...form })
     },
     handler: async ({ user, params, body, correlationId, render }) => {
-      const { token } = await users.createToken(operatorOf(user, correlationId), params.username, body.name)
-      return render('token-created', { username: params.username, name: body.name, token })
+      const { token, expiresAt } = await users.createToken(operatorOf(user, correlationId), params.username, body)
+      return render('token-created', { username: params.username, name: body.name, token, expiresAt })
     },
   })
 

@@ -58,7 +58,17 @@ export const createTokenSchema = z.object({
     .trim()
     .min(1, 'Enter a name for the token, like the system that will use it')
     .max(100, 'Token name must be 100 characters or fewer'),
+  expiresInDays: z.preprocess(
+    value => (value === '' || value === null ? undefined : value),
+    z.coerce
+      .number({ error: 'Enter how many days the token lasts, from 1 to 366' })
+      .int('Enter how many days the token lasts, from 1 to 366')
+      .min(1, 'Enter how many days the token lasts, from 1 to 366')
+      .max(366, 'A token can last at most 366 days')
+      .optional(),
+  ),
 })
+export type CreateTokenInput = z.output<typeof createTokenSchema>
 
 export const userListQuery = pageQuery.extend({ search: z.string().trim().max(100).optional().catch(undefined) })
 

@@ -12,6 +12,7 @@ type Viewer = Pick<CurrentUser, 'establishmentCodes' | 'compartments'>
 
 export type SearchFilters = {
   q?: string
+  ref?: string
   establishment?: string
   from?: string
   to?: string
@@ -38,6 +39,7 @@ export const SEARCH_STRATEGY = { sample: 200, denseShare: 0.15, window: 10_000 }
 /** The reports the viewer may see within a search's filters (its words aside). */
 function searchScope(db: Executor, viewer: Viewer, filters: SearchFilters) {
   let base = db.selectFrom('intelligenceReport as r').where(visibleReport(viewer))
+  if (filters.ref) base = base.where('r.ref', '=', filters.ref)
   if (filters.establishment) base = base.where('r.establishmentCode', '=', filters.establishment)
   if (filters.from) base = base.where('r.submittedAt', '>=', new Date(`${filters.from}T00:00:00Z`))
   if (filters.to)
