@@ -11,6 +11,7 @@ import type { Db } from '../platform/db/database.ts'
 import { seedDemoIntelligence } from './intelligence.ts'
 import { seedDemoLss } from './lss.ts'
 import { seedDemoPeople } from './people.ts'
+import { seedDemoSearching } from './searching.ts'
 import { seedDemoSoc } from './soc.ts'
 import { DEMO_COLLEAGUES, DEMO_USERS, FIRST_ESTABLISHMENT } from './users.ts'
 
@@ -63,6 +64,7 @@ export async function seedDemo(
       created = true
     }
   }
+  if (options.people !== false && (await seedDemoSearching(db, log))) created = true
   return created
 }
 

@@ -212,3 +212,36 @@ describe('search through the API (issue 12, point 8)', () => {
     assert.equal(searched.onlyCommonWords, false)
   })
 })
+
+describe('a reporter’s own reports through /api/v1/me/intelligence-reports (issue 12)', () => {
+  it('lists the caller’s reports and reads one as sent, with the person they named; another’s is not found', async () => {
+    const ref = await submitted()
+    const list = await as.reporter.get('/api/v1/me/intelligence-reports')
+    assert.equal(list.statusCode, 200)
+    assert.ok(list.json().results.some((r: { ref: string }) => r.ref === ref))
+
+    const sent = await as.reporter.get(`/api/v1/me/intelligence-reports/${ref}`)
+    assert.equal(sent.statusCode, 200, sent.body)
+    assert.equal(sent.json().text, REPORT.text)
+    assert.equal(sent.json().status, 'submitted')
+    assert.deepEqual(
+      sent.json().people.map((p: { ref: string }) => p.ref),
+      ['A1234BC'],
+    )
+    const audited = await t.db
+      .selectFrom('auditEvent')
+      .select('details')
+      .where('action', '=', 'intelligence.viewed')
+      .where('subjectId', '=', ref)
+      .execute()
+    assert.ok(
+      audited.some(e => (e.details as { asSent?: boolean }).asSent === true),
+      'the read is audited',
+    )
+
+    assert.equal((await as.analyst.get(`/api/v1/me/intelligence-reports/${ref}`)).statusCode, 404)
+    const bad = await as.reporter.get('/api/v1/me/intelligence-reports/not-a-ref')
+    assert.equal(bad.statusCode, 400)
+    assert.deepEqual(fieldsOf(bad), ['ref'])
+  })
+})

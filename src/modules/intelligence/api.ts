@@ -3,12 +3,16 @@ import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import type { CurrentUser } from '../../platform/access/user.ts'
 import type { Api } from '../../platform/http/api.ts'
+import { pageQuery } from '../../platform/http/forms.ts'
 import { refParams } from './page-locals.ts'
 import {
   actionsOpen,
   GRADING_SCHEMES,
+  RECORDED_SOURCE_TYPES,
   REPORT_COMPARTMENTS,
   type ReportStatus,
+  SOURCE_TYPES,
+  type SourceType,
   STATUSES,
   THREAT_AREAS,
   type ThreatArea,
@@ -103,10 +107,87 @@ const REPORT = '/api/v1/intelligence-reports/:ref'
 export function intelligenceApi(api: Api, intelligence: IntelligenceService) {
   return (app: FastifyInstance) => {
     reportApi(app, api, intelligence)
+    sentApi(app, api, intelligence)
     assessmentApi(app, api, intelligence)
     readersApi(app, api, intelligence)
     settingsApi(app, api, intelligence)
   }
+}
+
+const apiSentReport = z.object({
+  ref: z.string(),
+  status: z.enum(STATUSES),
+  establishment: z.string(),
+  establishmentName: z.string(),
+  submittedAt: z.string(),
+  occurredAt: z.string(),
+  location: z.string().nullable(),
+  sourceType: z.enum([...SOURCE_TYPES, ...RECORDED_SOURCE_TYPES]),
+  threatAreas: z.array(z.enum(THREAT_AREAS)),
+  urgent: z.boolean(),
+  text: z.string(),
+  people: z.array(z.object({ ref: z.string(), name: z.string() })),
+})
+
+/** A reporter's own reports, as the "Reports you sent" pages show them: no intelligence:read needed. */
+function sentApi(app: FastifyInstance, api: Api, intelligence: IntelligenceService) {
+  api.route(app, {
+    operationId: 'listMySentIntelligenceReports',
+    method: 'GET',
+    url: '/api/v1/me/intelligence-reports',
+    summary: 'The reports the caller sent, newest first, 25 a page, with where each stands',
+    tag: TAG,
+    permission: 'intelligence:submit',
+    query: pageQuery,
+    response: z.object({
+      results: z.array(
+        z.object({
+          ref: z.string(),
+          status: z.enum(STATUSES),
+          submittedAt: z.string(),
+          threatAreas: z.array(z.enum(THREAT_AREAS)),
+          urgent: z.boolean(),
+        }),
+      ),
+    }),
+    handler: async ({ user, query }) => ({
+      results: (await intelligence.mine(user, query.page)).map(r => ({
+        ref: r.ref,
+        status: r.status as ReportStatus,
+        submittedAt: r.submittedAt.toISOString(),
+        threatAreas: r.threatAreas as ThreatArea[],
+        urgent: r.urgent,
+      })),
+    }),
+  })
+
+  api.route(app, {
+    operationId: 'getMySentIntelligenceReport',
+    method: 'GET',
+    url: '/api/v1/me/intelligence-reports/:ref',
+    summary: 'One report the caller sent, in their words as sent, and where it stands; the read is audited',
+    tag: TAG,
+    permission: 'intelligence:submit',
+    params: refParams,
+    response: apiSentReport,
+    handler: async ({ request, user, params }) => {
+      const { report, people } = await intelligence.sentReport(user, params.ref, request.id)
+      return {
+        ref: report.ref,
+        status: report.status as ReportStatus,
+        establishment: report.establishmentCode,
+        establishmentName: report.establishmentName,
+        submittedAt: report.submittedAt.toISOString(),
+        occurredAt: report.occurredAt.toISOString(),
+        location: report.location,
+        sourceType: report.sourceType as SourceType,
+        threatAreas: report.threatAreas as ThreatArea[],
+        urgent: report.urgent,
+        text: report.text,
+        people: people.map(p => ({ ref: p.ref, name: `${p.firstName} ${p.lastName}` })),
+      }
+    },
+  })
 }
 
 /** Submitting, searching, reading and disseminating reports. */
@@ -121,10 +202,11 @@ function reportApi(app: FastifyInstance, api: Api, intelligence: IntelligenceSer
     body: submitSchema,
     response: z.object({ ref: z.string(), status: z.enum(STATUSES) }),
     status: 201,
-    handler: async ({ request, reply, user, body }) => {
-      const key = String(request.headers['idempotency-key'] ?? randomUUID()).slice(0, 100)
+    // The submission key is the Idempotency-Key: a retry finds the report it made, even after a crash.
+    rerunnable: true,
+    handler: async ({ request, user, body }) => {
+      const key = String(request.headers['idempotency-key'] ?? randomUUID()).slice(0, 255)
       const result = await intelligence.submit(user, body, key, request.id)
-      if (result.repeated) reply.code(200)
       return { ref: result.ref, status: result.status as ReportStatus }
     },
   })

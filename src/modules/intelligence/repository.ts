@@ -65,35 +65,65 @@ export function findReportByRef(db: Executor, ref: string) {
 }
 
 /**
- * The report a reporter already made with this submission key, or else the next report number: one read. A number
- * is taken only when there is no earlier report, so a repeated submission leaves no gap in the numbers.
+ * The references of these reports that the viewer may see, by id: another module shows the report it made (a phone
+ * interrogation's) only to those for whom it exists.
  */
-export async function previousOrNextNumber(db: Executor, reporterId: string, submissionKey: string) {
-  const { rows } = await sql<{ ref: string | null; status: string | null; next: string | null }>`
-    select p.ref, p.status, case when p.ref is null then nextval('intelligence_report_seq') end as next
-    from (select 1) as one
-    left join intelligence_report p on p.reporter_id = ${reporterId} and p.submission_key = ${submissionKey}`.execute(
-    db,
-  )
-  const row = rows[0]
-  return row.ref
-    ? { previous: { ref: row.ref, status: row.status! }, next: 0 }
-    : { previous: null, next: Number(row.next) }
+export async function visibleReportRefs(db: Executor, viewer: Viewer, reportIds: readonly string[]) {
+  if (reportIds.length === 0) return new Map<string, string>()
+  const rows = await db
+    .selectFrom('intelligenceReport as r')
+    .select(['r.id', 'r.ref'])
+    .where('r.id', 'in', [...reportIds])
+    .where(visibleReport(viewer))
+    .execute()
+  return new Map(rows.map(row => [row.id, row.ref]))
+}
+
+/** The report a reporter already made with this submission key, if any. */
+export function previousSubmission(db: Executor, reporterId: string, submissionKey: string) {
+  return db
+    .selectFrom('intelligenceReport')
+    .select(['ref', 'status'])
+    .where('reporterId', '=', reporterId)
+    .where('submissionKey', '=', submissionKey)
+    .executeTakeFirst()
 }
 
 // ---- Submission ----
 
+/** Draws of a reference before giving up: with 86 million codes a prison and year, a second draw is already rare. */
+const REFERENCE_DRAWS = 10
+
 /**
- * A new report and its first status in one statement; nothing (undefined) when the reporter already made a report
- * with this submission key.
+ * A new report under a reference from `drawRef`, and its first status; or the report the reporter already made with
+ * this submission key. A reference already taken (even by a report committed meanwhile) is drawn again: a try that
+ * conflicts writes nothing and raises nothing, so the transaction carries on.
  */
-export function insertReport(db: Executor, report: Insertable<IntelligenceReportTable>, by: string, now: Date) {
+export async function insertReport(
+  db: Executor,
+  report: Omit<Insertable<IntelligenceReportTable>, 'ref'>,
+  drawRef: () => string,
+  by: string,
+  now: Date,
+) {
+  for (let draw = 0; draw < REFERENCE_DRAWS; draw++) {
+    const ref = drawRef()
+    const inserted = await insertReportAs(db, { ...report, ref }, by, now)
+    if (inserted) return { created: { id: inserted.id, ref } }
+    const previous = await previousSubmission(db, report.reporterId, report.submissionKey)
+    if (previous) return { previous }
+  }
+  throw new Error(`No free report reference in ${REFERENCE_DRAWS} draws`)
+}
+
+/** The report and its first status in one statement; nothing when a unique key (reference, submission) is taken. */
+function insertReportAs(db: Executor, report: Insertable<IntelligenceReportTable>, by: string, now: Date) {
   return db
     .with('report', db =>
       db
         .insertInto('intelligenceReport')
         .values(report)
-        .onConflict(oc => oc.columns(['reporterId', 'submissionKey']).doNothing())
+        .onConflict(oc => oc.doNothing())
         .returning(['id']),
     )
     .insertInto('intelligenceStatusChange')
@@ -112,16 +142,6 @@ export function insertReport(db: Executor, report: Insertable<IntelligenceReport
     )
     .returning(['reportId as id'])
     .executeTakeFirst()
-}
-
-/** The report a reporter made with a submission key. */
-export function reportBySubmission(db: Executor, reporterId: string, submissionKey: string) {
-  return db
-    .selectFrom('intelligenceReport')
-    .select(['ref', 'status'])
-    .where('reporterId', '=', reporterId)
-    .where('submissionKey', '=', submissionKey)
-    .executeTakeFirstOrThrow()
 }
 
 /**

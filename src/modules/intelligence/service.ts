@@ -1,6 +1,7 @@
 import type { Db } from '../../platform/db/database.ts'
 import { assessmentUseCases } from './assessment.ts'
 import { disseminationUseCases } from './dissemination.ts'
+import { phoneInterrogationUseCases } from './interrogations.ts'
 import { readingUseCases } from './reading.ts'
 import { settingsUseCases } from './settings.ts'
 import { submissionUseCases } from './submission.ts'
@@ -21,6 +22,7 @@ export function intelligenceService(db: Db) {
     ...assessmentUseCases(db),
     ...disseminationUseCases(db, reading.read),
     ...settingsUseCases(db),
+    ...phoneInterrogationUseCases(db),
   }
 }
 export type IntelligenceService = ReturnType<typeof intelligenceService>

@@ -1,5 +1,6 @@
 import { ForbiddenError } from '../../platform/http/errors.ts'
 import type { Pages } from '../../platform/http/pages.ts'
+import type { StrategySections } from '../../platform/strategy/sections.ts'
 import { pdfField, renderPdf } from '../../platform/views/pdf.ts'
 import { RISK_AREA_NAMES, RISK_AREAS, wordDiff } from './rules.ts'
 import { compareQuery, establishmentQuery, idParams, instructionSchema } from './schema.ts'
@@ -18,8 +19,11 @@ function byArea(strategy: Strategy) {
   }))
 }
 
-/** The strategy as a whole: on screen, to print, as a PDF; and who has read it. */
-export function strategyPages(pages: Pages, lss: LssService) {
+/**
+ * The strategy as a whole: on screen, to print, as a PDF; and who has read it. Other modules' parts of the strategy
+ * (the searching strategy) come as sections, so the LSS module knows none of them.
+ */
+export function strategyPages(pages: Pages, lss: LssService, sections: StrategySections) {
   pages.get('/lss', {
     permission: 'lss:read',
     query: establishmentQuery,
@@ -31,6 +35,7 @@ export function strategyPages(pages: Pages, lss: LssService) {
         unread: strategy.instructions.filter(i => !i.acknowledgedAt).length,
         awaiting: await lss.awaiting(user),
         canEdit: await lss.canEdit(user, strategy.establishment.code),
+        sections: await sections.load(user, strategy.establishment.code),
       })
     },
   })

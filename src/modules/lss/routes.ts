@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { Api } from '../../platform/http/api.ts'
 import { createPages } from '../../platform/http/pages.ts'
+import type { StrategySections } from '../../platform/strategy/sections.ts'
 import type { Navigation } from '../../platform/views/navigation.ts'
 import { amendmentApi, instructionApi } from './api.ts'
 import { assessmentApi, assuranceApi } from './api-assurance.ts'
@@ -54,13 +55,13 @@ const CHOICES = {
 }
 
 /** The Local Security Strategy: the document, amendments, awareness, risk assessment and assurance. */
-export function lssRoutes(deps: { lss: LssService; api: Api; navigation: Navigation }) {
+export function lssRoutes(deps: { lss: LssService; api: Api; navigation: Navigation; sections: StrategySections }) {
   const { lss, api } = deps
   deps.navigation.add({ text: 'Security strategy', href: '/lss', permission: 'lss:read', order: 30 })
 
   return async (app: FastifyInstance) => {
     const pages = createPages(app, { views: 'modules/lss/views', locals: { labels: LABELS, choices: CHOICES } })
-    strategyPages(pages, lss)
+    strategyPages(pages, lss, deps.sections)
     instructionPages(pages, lss)
     amendmentPages(pages, lss)
     assessmentPages(pages, lss)

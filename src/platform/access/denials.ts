@@ -39,3 +39,21 @@ export async function auditingDenials<T>(db: Db, actor: Actor, work: () => Promi
     throw new NotFoundError(error.message)
   }
 }
+
+/**
+ * The record a query found for the user, or why there is none: a record at a prison outside their scope is a denied
+ * look (NotVisibleError, audited by `auditingDenials`); anything else is simply not found.
+ */
+export async function visibleOr404<T>(
+  user: { inScope(establishmentCode: string): boolean },
+  found: T | undefined | null,
+  placing: () => Promise<{ establishmentCode: string } | undefined>,
+  subject: Omit<DeniedSubject, 'establishmentCode'>,
+): Promise<T> {
+  if (found !== undefined && found !== null) return found
+  const placed = await placing()
+  if (placed && !user.inScope(placed.establishmentCode)) {
+    throw new NotVisibleError({ ...subject, establishmentCode: placed.establishmentCode })
+  }
+  throw new NotFoundError()
+}

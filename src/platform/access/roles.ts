@@ -100,12 +100,24 @@ export const PERMISSIONS = [
   'soc:trigger',
   'soc:case',
   'soc:manage',
+  'searching:read',
+  'searching:record',
+  'searching:manage',
+  'searching:interrogate',
 ] as const
 export type Permission = (typeof PERMISSIONS)[number]
 
 const EVERYONE: readonly Permission[] = ['home:view']
 // Every member of staff reports intelligence and picks the people it concerns ("security is everyone's job").
-const STAFF: readonly Permission[] = [...EVERYONE, 'people:read', 'intelligence:submit', 'lss:read']
+// Officers search and record what they find, so every member of staff records searches and finds and reads the register.
+const STAFF: readonly Permission[] = [
+  ...EVERYONE,
+  'people:read',
+  'intelligence:submit',
+  'lss:read',
+  'searching:read',
+  'searching:record',
+]
 // Readers of the establishment's (sanitised) intelligence picture.
 const READER: readonly Permission[] = [...STAFF, 'intelligence:read']
 // The security department: assess, grade, sanitise, link and share.
@@ -119,6 +131,9 @@ const SECURITY: readonly Permission[] = [
   'intelligence:read-original',
   'intelligence:assess',
   'intelligence:disseminate',
+  // The search programme, exhibits and their chain, holds, disposals, permissions and measures on visitors.
+  'searching:manage',
+  'searching:interrogate',
 ]
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
@@ -174,6 +189,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'intelligence:view-readers',
     'lss:read',
     'soc:read',
+    'searching:read',
     'audit:read',
     'people:protected-characteristics',
   ],

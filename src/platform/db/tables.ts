@@ -2,6 +2,7 @@ import type { ColumnType, Generated } from 'kysely'
 import type { IntelligenceTables } from '../../modules/intelligence/tables.ts'
 import type { LssTables } from '../../modules/lss/tables.ts'
 import type { PeopleTables } from '../../modules/people/tables.ts'
+import type { SearchingTables } from '../../modules/searching/tables.ts'
 import type { SocTables } from '../../modules/soc/tables.ts'
 
 // The one Database interface, mirroring the SQL in ./migrations in camelCase (Kysely's CamelCasePlugin): the
@@ -78,8 +79,21 @@ export type ApiTokenTable = {
   createdAt: Date
   createdBy: string | null
   lastUsedAt: Date | null
+  expiresAt: Date
   revokedAt: Date | null
   revokedBy: string | null
+}
+
+/** A creating API request's key, and the answer it got, so that a retry gets the same answer. */
+export type IdempotencyKeyTable = {
+  userId: string
+  key: string
+  operation: string
+  requestHash: string
+  createdAt: Date
+  responseStatus: number | null
+  responseBody: unknown
+  responseLocation: string | null
 }
 
 /** What an audit event says, in audit_event and while it waits in audit_pending. */
@@ -122,9 +136,10 @@ type PlatformTables = {
   userSession: UserSessionTable
   signInAttempt: SignInAttemptTable
   apiToken: ApiTokenTable
+  idempotencyKey: IdempotencyKeyTable
   auditEvent: AuditEventTable
   auditChainHead: AuditChainHeadTable
   auditPending: AuditPendingTable
 }
 
-export type Database = PlatformTables & PeopleTables & IntelligenceTables & LssTables & SocTables
+export type Database = PlatformTables & PeopleTables & IntelligenceTables & LssTables & SocTables & SearchingTables
