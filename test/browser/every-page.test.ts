@@ -46,6 +46,10 @@ async function photographAndCheck(page: Page, dir: string, pattern: string): Pro
   const problems: string[] = []
   for (const width of WIDTHS) {
     await page.setViewportSize({ width, height: width === 1280 ? 900 : 812 })
+    // A page that lays itself out again when the window changes (the network's graph) is given a moment to settle.
+    await page
+      .waitForFunction(w => document.documentElement.scrollWidth <= w + 1, width, { timeout: 2000 })
+      .catch(() => {})
     if (PHOTOGRAPH) await page.screenshot({ path: join(dir, `${fileNameOf(pattern)}-${width}.png`), fullPage: true })
     // A phone shows the page without scrolling it sideways (WCAG 1.4.10): wide tables scroll in a region of their own.
     const pageWidth = await page.evaluate(() => document.documentElement.scrollWidth)
