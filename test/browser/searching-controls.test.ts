@@ -5,12 +5,12 @@ import { addMonths } from '../../src/modules/soc/rules.ts'
 import { addDays, londonToday } from '../../src/platform/deadlines/deadlines.ts'
 import {
   assertErrorLinksLand,
-  assertNoAxeViolations,
   browserJourney,
+  checkPage,
   errorLinks,
   flash,
   press,
-  screenshot,
+  textOf,
 } from '../support/browser.ts'
 import { importTestPrisoners, prisonerRecord } from '../support/fixtures.ts'
 
@@ -38,29 +38,18 @@ async function fillDate(page: Page, legend: string, iso: string) {
   await group.getByLabel('Year').fill(year)
 }
 
-async function check(page: Page, label: string, screenshotName?: string) {
-  if (screenshotName) await screenshot(page, screenshotName)
-  await assertNoAxeViolations(page, label)
-}
-
-/** The text of an element as a person reads it: line breaks and table cells become single spaces. */
-async function text(page: Page, dataQa: string) {
-  // biome-ignore lint/performance/useDomNodeTextContent: the text as rendered, so a line break or a cell is a space
-  return (await page.locator(`[data-qa=${dataQa}]`).first().innerText()).replace(/\s+/g, ' ').trim()
-}
-
 describe('visitors and authorised items', () => {
   it('the head of security bans a visitor, after being told what is missing, and reviews the ban', async () => {
     const page = await open('/searching', { as: 'head-of-security' })
-    assert.match(await text(page, 'hub-controls-figures'), /0 measures on visitors in force/)
-    await check(page, 'searching hub')
+    assert.match(await textOf(page, 'hub-controls-figures'), /0 measures on visitors in force/)
+    await checkPage(page, 'searching hub')
 
     await Promise.all([
       page.waitForURL('**/searching/visitors'),
       page.getByRole('link', { name: 'Measures on visitors' }).click(),
     ])
-    assert.equal(await text(page, 'measures-empty'), 'No visitor is banned or on closed visits.')
-    await check(page, 'measures (empty)')
+    assert.equal(await textOf(page, 'measures-empty'), 'No visitor is banned or on closed visits.')
+    await checkPage(page, 'measures (empty)')
 
     await Promise.all([page.waitForURL('**/searching/visitors/new'), page.locator('[data-qa=new-measure]').click()])
     await press(page, 'record-measure')
@@ -73,7 +62,7 @@ describe('visitors and authorised items', () => {
       'Enter the date of the first review',
     ])
     await assertErrorLinksLand(page)
-    await check(page, 'new measure with errors')
+    await checkPage(page, 'new measure with errors')
 
     await page.getByLabel('Visitor’s full name').fill('Jade Marsh')
     await fillDate(page, 'Visitor’s date of birth (optional)', '1991-04-02')
@@ -88,9 +77,9 @@ describe('visitors and authorised items', () => {
     await fillDate(page, 'First review on', addDays(TODAY, 7))
     await press(page, 'record-measure')
     assert.equal(await flash(page), 'Success Measure on the visitor recorded')
-    assert.match(await text(page, 'measure-summary'), /Visits Mohammed Hussain A1234BC/)
-    assert.match(await text(page, 'measure-summary'), /Decided by Hannah Hughes/)
-    await check(page, 'measure', 'searching-visitor-measure')
+    assert.match(await textOf(page, 'measure-summary'), /Visits Mohammed Hussain A1234BC/)
+    assert.match(await textOf(page, 'measure-summary'), /Decided by Hannah Hughes/)
+    await checkPage(page, 'measure', 'searching-visitor-measure')
 
     await page.getByLabel('Continue the measure').check()
     await fillDate(page, 'Date of the review', TODAY)
@@ -99,15 +88,15 @@ describe('visitors and authorised items', () => {
     await press(page, 'record-review')
     assert.deepEqual(await errorLinks(page), ['The next review must be within 3 months of this one'])
     await assertErrorLinksLand(page)
-    await check(page, 'review with errors')
+    await checkPage(page, 'review with errors')
     await fillDate(page, 'Next review on, if it continues', addMonths(TODAY, 3))
     await press(page, 'record-review')
     assert.equal(await flash(page), 'Success Review recorded')
-    assert.match(await text(page, 'reviews'), /Continued to a new review on/)
+    assert.match(await textOf(page, 'reviews'), /Continued to a new review on/)
 
     await page.goto(`${journey.server.baseUrl}/searching/visitors`)
-    assert.match(await text(page, 'measures'), /Jade Marsh Mohammed Hussain A1234BC Banned from visiting/)
-    await check(page, 'measures', 'searching-visitor-measures')
+    assert.match(await textOf(page, 'measures'), /Jade Marsh Mohammed Hussain A1234BC Banned from visiting/)
+    await checkPage(page, 'measures', 'searching-visitor-measures')
   })
 
   it('the head of security gives a contractor a phone for the works department, and revokes it', async () => {
@@ -121,7 +110,7 @@ describe('visitors and authorised items', () => {
       'Enter the date the permission ends',
     ])
     await assertErrorLinksLand(page)
-    await check(page, 'new permission with errors')
+    await checkPage(page, 'new permission with errors')
 
     await page.getByLabel('Kind of item').selectOption({ label: 'Mobile phone' })
     await page.getByLabel('What the item is').fill('Samsung phone of the lift engineer')
@@ -134,9 +123,9 @@ describe('visitors and authorised items', () => {
     await fillDate(page, 'Until', addDays(TODAY, 14))
     await press(page, 'record-permission')
     assert.equal(await flash(page), 'Success Permission recorded')
-    assert.match(await text(page, 'permission-summary'), /Authorised by Hannah Hughes/)
-    assert.equal(await text(page, 'covered-finds-empty'), 'No find recorded is covered by this permission.')
-    await check(page, 'permission', 'searching-permission')
+    assert.match(await textOf(page, 'permission-summary'), /Authorised by Hannah Hughes/)
+    assert.equal(await textOf(page, 'covered-finds-empty'), 'No find recorded is covered by this permission.')
+    await checkPage(page, 'permission', 'searching-permission')
 
     await press(page, 'revoke')
     assert.deepEqual(await errorLinks(page), ['Enter why the permission is revoked'])
@@ -144,12 +133,12 @@ describe('visitors and authorised items', () => {
     await page.getByLabel('Why it is revoked').fill('The lift repair finished early.')
     await press(page, 'revoke')
     assert.equal(await flash(page), 'Success Permission revoked')
-    assert.match(await text(page, 'permission-summary'), /Why it was revoked The lift repair finished early\./)
-    await check(page, 'revoked permission')
+    assert.match(await textOf(page, 'permission-summary'), /Why it was revoked The lift repair finished early\./)
+    await checkPage(page, 'revoked permission')
 
     await page.goto(`${journey.server.baseUrl}/searching/permissions`)
-    assert.match(await text(page, 'permissions-ended'), /Samsung phone of the lift engineer/)
-    await check(page, 'permissions', 'searching-permissions')
+    assert.match(await textOf(page, 'permissions-ended'), /Samsung phone of the lift engineer/)
+    await checkPage(page, 'permissions', 'searching-permissions')
   })
 
   it('a member of staff reads the measures and permissions, and is offered no change', async () => {
@@ -158,9 +147,9 @@ describe('visitors and authorised items', () => {
     await page.getByRole('link', { name: 'Jade Marsh' }).click()
     await page.waitForURL('**/searching/visitors/*')
     assert.equal(await page.locator('[data-qa=review-form]').count(), 0)
-    await check(page, 'measure (as a member of staff)')
+    await checkPage(page, 'measure (as a member of staff)')
     await open('/people/A1234BC')
-    assert.match(await text(page, 'visit-measures-panel'), /Jade Marsh Banned from visiting/)
-    await check(page, 'profile with the measures panel', 'searching-visitor-panel')
+    assert.match(await textOf(page, 'visit-measures-panel'), /Jade Marsh Banned from visiting/)
+    await checkPage(page, 'profile with the measures panel', 'searching-visitor-panel')
   })
 })

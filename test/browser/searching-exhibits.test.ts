@@ -1,17 +1,16 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import type { Page } from 'playwright-core'
 import { seedSearchingExhibits } from '../../src/demo/searching-exhibits.ts'
 import { insertFindForDemoExhibits } from '../../src/modules/searching/repository.ts'
 import { searchingService } from '../../src/modules/searching/service.ts'
 import {
   assertErrorLinksLand,
-  assertNoAxeViolations,
   browserJourney,
+  checkPage,
   errorLinks,
   flash,
   press,
-  screenshot,
+  textOf,
 } from '../support/browser.ts'
 
 // Exhibits and their chain of custody in Chromium, as the security department works them: the register by state with
@@ -40,29 +39,19 @@ const journey = browserJourney(async server => {
 })
 const open = journey.open
 
-async function check(page: Page, label: string, screenshotName?: string) {
-  if (screenshotName) await screenshot(page, screenshotName)
-  await assertNoAxeViolations(page, label)
-}
-
-async function text(page: Page, dataQa: string) {
-  // biome-ignore lint/performance/useDomNodeTextContent: the text as rendered, so a line break or a cell is a space
-  return (await page.locator(`[data-qa=${dataQa}]`).first().innerText()).replace(/\s+/g, ' ').trim()
-}
-
 describe('exhibits and their chain of custody', () => {
   it('the hub and the register show where exhibits are, and the chain with a gap shows it where it falls', async () => {
     const page = await open('/searching', { as: 'head-of-security' })
-    assert.match(await text(page, 'hub-exhibit-gaps'), /1 exhibit with gaps in the chain/)
-    assert.match(await text(page, 'hub-exhibit-states'), /With the police: 1/)
-    await check(page, 'searching hub', 'searching-hub-exhibits')
+    assert.match(await textOf(page, 'hub-exhibit-gaps'), /1 exhibit with gaps in the chain/)
+    assert.match(await textOf(page, 'hub-exhibit-states'), /With the police: 1/)
+    await checkPage(page, 'searching hub', 'searching-hub-exhibits')
 
     await Promise.all([
       page.waitForURL('**/searching/exhibits'),
       page.getByRole('link', { name: 'All exhibits and their chain of custody' }).click(),
     ])
     assert.equal(await page.locator('[data-qa=exhibit-row]').count(), 7)
-    await check(page, 'exhibits', 'searching-exhibits')
+    await checkPage(page, 'exhibits', 'searching-exhibits')
 
     await Promise.all([
       page.waitForURL('**/searching/exhibits?gaps=true'),
@@ -71,21 +60,21 @@ describe('exhibits and their chain of custody', () => {
     assert.equal(await page.locator('[data-qa=exhibit-row]').count(), 1)
     await Promise.all([page.waitForURL('**/searching/exhibits/EX-*'), page.locator('[data-qa=exhibit-row] a').click()])
     assert.match(
-      await text(page, 'chain-gap'),
+      await textOf(page, 'chain-gap'),
       /Gap in the chain: Adam Analyst passed it on, but the record shows Rachel Reporter held it/,
     )
-    await check(page, 'exhibit with a gap', 'searching-exhibit-gap')
+    await checkPage(page, 'exhibit with a gap', 'searching-exhibit-gap')
   })
 
   it('the security department makes an exhibit, re-seals it before a witness, and holds it for the police', async () => {
     const page = await open(`/searching/exhibits/new?findRef=${FIND_REF}`, { as: 'analyst' })
-    await check(page, 'new exhibit', 'searching-exhibit-new')
+    await checkPage(page, 'new exhibit', 'searching-exhibit-new')
     await page.getByLabel('Seal number').fill('')
     await page.getByLabel('Where it is stored').fill('')
     await press(page, 'make-exhibit')
     assert.deepEqual(await errorLinks(page), ['Enter the seal number', 'Enter where it is stored'])
     await assertErrorLinksLand(page)
-    await check(page, 'new exhibit with errors')
+    await checkPage(page, 'new exhibit with errors')
     await page.getByLabel('Seal number').fill('M0050001')
     await page.getByLabel('Where it is stored').fill('Security evidence store, locker 2')
     await press(page, 'make-exhibit')
@@ -96,7 +85,7 @@ describe('exhibits and their chain of custody', () => {
     await press(page, 'record-movement')
     assert.ok((await errorLinks(page)).includes('Select what happened'))
     await assertErrorLinksLand(page)
-    await check(page, 'movement with errors', 'searching-custody-errors')
+    await checkPage(page, 'movement with errors', 'searching-custody-errors')
     await page.getByRole('radio', { name: 'Re-sealed' }).check()
     await page.getByLabel('New seal number, when it was re-sealed').fill('M0050002')
     await page.getByLabel('Where it happened').fill('Security office')
@@ -105,17 +94,17 @@ describe('exhibits and their chain of custody', () => {
     await page.getByLabel('Witness').selectOption({ label: 'Hannah Hughes' })
     await press(page, 'record-movement')
     assert.equal(await flash(page), 'Success Movement recorded in the chain of custody')
-    assert.match(await text(page, 'chain-summary'), /The chain is unbroken/)
-    await check(page, 'exhibit re-sealed', 'searching-exhibit')
+    assert.match(await textOf(page, 'chain-summary'), /The chain is unbroken/)
+    await checkPage(page, 'exhibit re-sealed', 'searching-exhibit')
 
     await press(page, 'place-hold')
     await page.getByLabel('Police officer’s name and rank').fill('DC Sarah Patel')
     await page.getByLabel('Police force').fill('West Yorkshire Police')
     await page.getByLabel('Crime reference').fill('13/50001/26')
     await page.getByLabel('Why the police hold it').fill('Evidence in a supply investigation')
-    await check(page, 'police hold')
+    await checkPage(page, 'police hold')
     await press(page, 'place-hold')
-    assert.match(await text(page, 'hold-warning'), /cannot be disposed of until they lift it/)
+    assert.match(await textOf(page, 'hold-warning'), /cannot be disposed of until they lift it/)
     await press(page, 'lift-hold')
     assert.equal(await flash(page), 'Success Police hold lifted')
     assert.equal(page.url(), exhibitUrl)
@@ -126,13 +115,13 @@ describe('exhibits and their chain of custody', () => {
     await Promise.all([page.waitForURL('**/searching/exhibits/EX-*'), page.locator('[data-qa=exhibit-row] a').click()])
     assert.equal(await page.locator('[data-qa=dispose]').count(), 0, 'no disposal offered under a hold')
     await open(`${new URL(page.url()).pathname}/disposal`)
-    await check(page, 'disposal', 'searching-disposal')
+    await checkPage(page, 'disposal', 'searching-disposal')
     await page.getByLabel('Destroyed').check()
     await page.getByLabel('Witness').selectOption({ label: 'Gareth Gordon' })
     await press(page, 'record-disposal')
     assert.deepEqual(await errorLinks(page), [
       'The police have a hold on this exhibit: it cannot be disposed of until they lift it.',
     ])
-    await check(page, 'disposal refused')
+    await checkPage(page, 'disposal refused')
   })
 })

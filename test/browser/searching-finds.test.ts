@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import type { Page } from 'playwright-core'
 import { shiftMonth } from '../../src/modules/searching/rules.ts'
 import { londonToday } from '../../src/platform/deadlines/deadlines.ts'
 import {
   assertErrorLinksLand,
-  assertNoAxeViolations,
   browserJourney,
+  checkPage,
   errorLinks,
   flash,
   press,
-  screenshot,
+  textOf,
 } from '../support/browser.ts'
 import { importTestPrisoners, prisonerRecord } from '../support/fixtures.ts'
 
@@ -50,25 +49,15 @@ const journey = browserJourney(async server => {
 })
 const open = journey.open
 
-async function check(page: Page, label: string, screenshotName?: string) {
-  if (screenshotName) await screenshot(page, screenshotName)
-  await assertNoAxeViolations(page, label)
-}
-
-async function text(page: Page, dataQa: string) {
-  // biome-ignore lint/performance/useDomNodeTextContent: the text as rendered, so a line break or a cell is a space
-  return (await page.locator(`[data-qa=${dataQa}]`).first().innerText()).replace(/\s+/g, ' ').trim()
-}
-
 let findPath = ''
 
 describe('the finds register', () => {
   it('an officer records a phone found in a cell, after being told what is missing', async () => {
     const page = await open('/searching', { as: 'reporter' })
-    assert.match(await text(page, 'hub-finds'), /Finds/)
-    await check(page, 'searching hub')
+    assert.match(await textOf(page, 'hub-finds'), /Finds/)
+    await checkPage(page, 'searching hub')
     await Promise.all([page.waitForURL('**/searching/finds/new'), page.locator('[data-qa=record-find-link]').click()])
-    await check(page, 'record a find')
+    await checkPage(page, 'record a find')
 
     await press(page, 'record-find')
     assert.deepEqual(await errorLinks(page), [
@@ -80,7 +69,7 @@ describe('the finds register', () => {
       'Select how it was found',
     ])
     await assertErrorLinksLand(page)
-    await check(page, 'record a find with errors', 'finds-new-errors')
+    await checkPage(page, 'record a find with errors', 'finds-new-errors')
 
     await page.getByLabel('Mobile phone').check()
     await page.getByLabel('Describe it').fill('Black Nokia handset wrapped in cling film, inside a sock')
@@ -99,23 +88,23 @@ describe('the finds register', () => {
     findPath = new URL(page.url()).pathname
     assert.match(findPath, /^\/searching\/finds\/FD-MDI-\d{4}-[A-Z0-9]{6}$/)
     assert.match(await flash(page), /^Success Find FD-MDI-\d{4}-[A-Z0-9]{6} recorded$/)
-    assert.match(await text(page, 'interrogation'), /Needs interrogation/)
-    assert.match(await text(page, 'find-summary'), /Where B-2-014, B wing .* Found by Officer Gary Hollis/)
-    assert.match(await text(page, 'find-people'), /Mohammed Hussain A1234BC Not recorded yet/)
-    await check(page, 'a find', 'finds-find')
+    assert.match(await textOf(page, 'interrogation'), /Needs interrogation/)
+    assert.match(await textOf(page, 'find-summary'), /Where B-2-014, B wing .* Found by Officer Gary Hollis/)
+    assert.match(await textOf(page, 'find-people'), /Mohammed Hussain A1234BC Not recorded yet/)
+    await checkPage(page, 'a find', 'finds-find')
   })
 
   it('the register filters by category and wing, with its dates in a GOV.UK date input', async () => {
     const page = await open('/searching/finds?category=mobile-phone', { as: 'reporter' })
-    assert.equal(await text(page, 'finds-count'), '3 finds')
+    assert.equal(await textOf(page, 'finds-count'), '3 finds')
     await page.getByLabel('Category').selectOption('drugs')
     await page.getByLabel('Wing or area').selectOption('D wing')
     await press(page, 'filter-finds')
-    assert.equal(await text(page, 'finds-count'), '1 find')
+    assert.equal(await textOf(page, 'finds-count'), '1 find')
     await page.getByLabel('Category').selectOption('mobile-phone')
     await page.getByLabel('Wing or area').selectOption('B wing')
     await press(page, 'filter-finds')
-    assert.equal(await text(page, 'finds-count'), '3 finds')
+    assert.equal(await textOf(page, 'finds-count'), '3 finds')
     const from = page.getByRole('group', { name: 'Found from (optional)' })
     await from.getByLabel('Day').fill('31')
     await from.getByLabel('Month').fill('2')
@@ -123,17 +112,17 @@ describe('the finds register', () => {
     await press(page, 'filter-finds')
     assert.deepEqual(await errorLinks(page), ['The date to show finds from must be a real date'])
     await assertErrorLinksLand(page)
-    await check(page, 'register with an error')
+    await checkPage(page, 'register with an error')
     await from.getByLabel('Day').fill('1')
     await from.getByLabel('Month').fill(String(Number(TODAY.slice(5, 7))))
     await from.getByLabel('Year').fill(TODAY.slice(0, 4))
     await press(page, 'filter-finds')
-    assert.equal(await text(page, 'finds-count'), '1 find')
+    assert.equal(await textOf(page, 'finds-count'), '1 find')
     assert.match(
-      await text(page, 'finds'),
+      await textOf(page, 'finds'),
       /Mobile phone Black Nokia handset .* B-2-014 B wing During a search Officer Gary Hollis 1/,
     )
-    await check(page, 'register', 'finds-register')
+    await checkPage(page, 'register', 'finds-register')
   })
 
   it('the security department records what followed for the prisoner', async () => {
@@ -142,20 +131,20 @@ describe('the finds register', () => {
     await press(page, 'record-outcome')
     assert.deepEqual(await errorLinks(page), ['Enter the adjudication reference'])
     await assertErrorLinksLand(page)
-    await check(page, 'a find with an outcome error')
+    await checkPage(page, 'a find with an outcome error')
     await page.getByLabel('Referred to adjudication').check()
     await page.getByLabel('Reference').fill('MDI-2026-00457')
     await press(page, 'record-outcome')
     assert.equal(await flash(page), 'Success What followed for A1234BC recorded')
-    assert.match(await text(page, 'find-people'), /Referred to adjudication: MDI-2026-00457 Recorded by Adam Analyst/)
-    await check(page, 'a find with an outcome')
+    assert.match(await textOf(page, 'find-people'), /Referred to adjudication: MDI-2026-00457 Recorded by Adam Analyst/)
+    await checkPage(page, 'a find with an outcome')
 
     await Promise.all([
       page.waitForURL('**/people/A1234BC'),
       page.getByRole('link', { name: 'Mohammed Hussain' }).click(),
     ])
-    assert.match(await text(page, 'finds-panel'), /Mobile phone .* Referred to adjudication: MDI-2026-00457/)
-    await check(page, 'profile with finds')
+    assert.match(await textOf(page, 'finds-panel'), /Mobile phone .* Referred to adjudication: MDI-2026-00457/)
+    await checkPage(page, 'profile with finds')
   })
 
   it('the trends page draws accessible charts, each with a table of the same figures', async () => {
@@ -166,11 +155,11 @@ describe('the finds register', () => {
       (await page.locator('#month-chart-desc').textContent()) ?? '',
       /^Column chart\. 5 finds in the twelve months against 2 a year before/,
     )
-    assert.match(await text(page, 'by-month'), /Month Finds Same month a year before Change/)
-    const categories = await text(page, 'by-category')
+    assert.match(await textOf(page, 'by-month'), /Month Finds Same month a year before Change/)
+    const categories = await textOf(page, 'by-category')
     assert.match(categories, /Mobile phone( \d+){12} 2 1/)
     assert.match(categories, /Alcohol( \d+){12} 0 1/)
-    assert.match(await text(page, 'by-wing'), /B wing( \d+){12} 2 1/)
-    await check(page, 'finds trends', 'finds-trends')
+    assert.match(await textOf(page, 'by-wing'), /B wing( \d+){12} 2 1/)
+    await checkPage(page, 'finds trends', 'finds-trends')
   })
 })

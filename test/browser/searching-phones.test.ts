@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import type { Page } from 'playwright-core'
 import {
   assertErrorLinksLand,
-  assertNoAxeViolations,
   browserJourney,
+  checkPage,
   errorLinks,
   flash,
   press,
-  screenshot,
+  textOf,
 } from '../support/browser.ts'
 import { importTestPrisoners, prisonerRecord } from '../support/fixtures.ts'
 
@@ -53,48 +52,37 @@ const journey = browserJourney(async server => {
 })
 const open = journey.open
 
-async function check(page: Page, label: string, screenshotName?: string) {
-  if (screenshotName) await screenshot(page, screenshotName)
-  await assertNoAxeViolations(page, label)
-}
-
-/** The text of an element as a person reads it: line breaks and table cells become single spaces. */
-async function text(page: Page, dataQa: string) {
-  // biome-ignore lint/performance/useDomNodeTextContent: the text as rendered, so a line break or a cell is a space
-  return (await page.locator(`[data-qa=${dataQa}]`).first().innerText()).replace(/\s+/g, ' ').trim()
-}
-
 describe('seized phones', () => {
   it('the head of security sends a phone for interrogation, records the result and follows a number', async () => {
     const page = await open('/searching', { as: 'head-of-security' })
     assert.match(
-      await text(page, 'hub-phone-figures'),
+      await textOf(page, 'hub-phone-figures'),
       /1 phone or SIM card found this month has no interrogation request/,
     )
-    await check(page, 'searching hub')
+    await checkPage(page, 'searching hub')
 
     await Promise.all([
       page.waitForURL('**/searching/interrogations'),
       page.getByRole('link', { name: 'Seized phones and their interrogations' }).click(),
     ])
-    assert.match(await text(page, 'without-request'), new RegExp(findRef))
-    await check(page, 'seized phones', 'searching-phones-list')
+    assert.match(await textOf(page, 'without-request'), new RegExp(findRef))
+    await checkPage(page, 'seized phones', 'searching-phones-list')
 
     await Promise.all([
       page.waitForURL(`**/searching/finds/${findRef}/interrogation`),
       page.getByRole('link', { name: findRef }).click(),
     ])
-    await check(page, 'interrogation (none asked for)')
+    await checkPage(page, 'interrogation (none asked for)')
     await press(page, 'request-interrogation')
     assert.deepEqual(await errorLinks(page), ['Select the lawful basis for the interrogation'])
     await assertErrorLinksLand(page)
-    await check(page, 'interrogation request (errors)')
+    await checkPage(page, 'interrogation request (errors)')
 
     await page.getByLabel('Examination of a seized unauthorised device for prison security').check()
     await page.getByLabel('IMEI (optional)').fill('49 015420 323751 8')
     await press(page, 'request-interrogation')
     assert.match(await flash(page), /Interrogation PH-MDI-\d{4}-\w{6} requested$/)
-    await check(page, 'interrogation (awaiting its result)', 'searching-phones-awaiting')
+    await checkPage(page, 'interrogation (awaiting its result)', 'searching-phones-awaiting')
 
     await page.getByLabel('Phone numbers').fill('07700 900123\n0770')
     await press(page, 'record-result')
@@ -102,15 +90,15 @@ describe('seized phones', () => {
       'Line 2: Enter a phone number as it is stored, like 07700 900123 or +33 6 12 34 56 78',
     ])
     await assertErrorLinksLand(page)
-    await check(page, 'interrogation result (errors)')
+    await checkPage(page, 'interrogation result (errors)')
 
     await page.getByLabel('IMEIs').fill('490154203237518')
     await page.getByLabel('Phone numbers').fill('07700 900123')
     await page.getByLabel('Contacts').fill('Big Man, 07700 900456')
     await press(page, 'record-result')
     assert.match(await flash(page), /recorded in intelligence report IR-MDI-\d{4}-\w{6}$/)
-    assert.match(await text(page, 'interrogation-found'), /Contact \+447700900456 Big Man/)
-    await check(page, 'interrogation (result recorded)', 'searching-phones-result')
+    assert.match(await textOf(page, 'interrogation-found'), /Contact \+447700900456 Big Man/)
+    await checkPage(page, 'interrogation (result recorded)', 'searching-phones-result')
 
     await Promise.all([
       page.waitForURL('**/intelligence/search?entity=*'),
@@ -131,8 +119,8 @@ describe('seized phones', () => {
 
   it('a member of staff sees that a phone was sent, not what was found on it', async () => {
     const page = await open(`/searching/finds/${findRef}/interrogation`, { as: 'reporter' })
-    assert.match(await text(page, 'found-withheld'), /What was found is intelligence/)
+    assert.match(await textOf(page, 'found-withheld'), /What was found is intelligence/)
     assert.equal(await page.locator('[data-qa=request-form]').count(), 0)
-    await check(page, 'interrogation (as a member of staff)')
+    await checkPage(page, 'interrogation (as a member of staff)')
   })
 })

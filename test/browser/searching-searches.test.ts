@@ -2,15 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { Page } from 'playwright-core'
 import { addDays, londonToday } from '../../src/platform/deadlines/deadlines.ts'
-import {
-  assertErrorLinksLand,
-  assertNoAxeViolations,
-  browserJourney,
-  errorLinks,
-  flash,
-  press,
-  screenshot,
-} from '../support/browser.ts'
+import { assertErrorLinksLand, browserJourney, checkPage, errorLinks, flash, press } from '../support/browser.ts'
 
 // The search programme and searches in Chromium against the real app: the head of security sets a requirement, an
 // officer records a planned search against it after being told what is missing, then a random one that found
@@ -28,21 +20,16 @@ async function fillDate(page: Page, legend: string, iso: string) {
   await group.getByLabel('Year').fill(year)
 }
 
-async function check(page: Page, label: string, screenshotName?: string) {
-  if (screenshotName) await screenshot(page, screenshotName)
-  await assertNoAxeViolations(page, label)
-}
-
 describe('the search programme and searches', () => {
   it('the head of security adds a requirement, which is overdue at once', async () => {
     const page = await open('/searching/programme', { as: 'head-of-security' })
     assert.equal(await page.locator('[data-qa=no-requirements]').count(), 1)
-    await check(page, 'programme (empty)')
+    await checkPage(page, 'programme (empty)')
     await Promise.all([
       page.waitForURL('**/searching/programme/new'),
       page.locator('[data-qa=add-requirement]').click(),
     ])
-    await check(page, 'add a requirement')
+    await checkPage(page, 'add a requirement')
     await press(page, 'save-requirement')
     assert.deepEqual(await errorLinks(page), [
       'Select what is to be searched',
@@ -52,7 +39,7 @@ describe('the search programme and searches', () => {
       'Enter the date the requirement starts',
     ])
     await assertErrorLinksLand(page)
-    await check(page, 'add a requirement (errors)')
+    await checkPage(page, 'add a requirement (errors)')
     await page.getByLabel('Cells').check()
     await page.getByLabel('Where?').fill('A wing')
     await page.getByLabel('Standard search').check()
@@ -61,16 +48,16 @@ describe('the search programme and searches', () => {
     await press(page, 'save-requirement')
     assert.equal(await flash(page), 'Success Requirement added to the search programme')
     assert.match((await page.locator('[data-qa=overdue]').textContent()) ?? '', /Cells, A wing/)
-    await check(page, 'programme (one overdue)', 'searching-programme')
+    await checkPage(page, 'programme (one overdue)', 'searching-programme')
   })
 
   it('an officer records a planned search, then a random one that found something', async () => {
     const page = await open('/searching/searches/new', { as: 'reporter' })
-    await check(page, 'record a search')
+    await checkPage(page, 'record a search')
     await press(page, 'record-search')
     assert.ok((await errorLinks(page)).includes('Select what was searched'))
     await assertErrorLinksLand(page)
-    await check(page, 'record a search (errors)')
+    await checkPage(page, 'record a search (errors)')
     await page.getByLabel('Cells').check()
     await page.getByLabel('Where?').fill('A-1-012')
     await page.getByLabel('Standard search').check()
@@ -81,10 +68,10 @@ describe('the search programme and searches', () => {
     await fillDate(page, 'What date was the search?', TODAY)
     await page.getByLabel('What time did it start?').fill('00:01')
     await page.getByLabel('Nothing found').check()
-    await check(page, 'record a search (filled in)', 'searching-record')
+    await checkPage(page, 'record a search (filled in)', 'searching-record')
     await press(page, 'record-search')
     assert.match(await flash(page), /^Success Search SR-MDI-\d{4}-\w{6} recorded$/)
-    await check(page, 'a search')
+    await checkPage(page, 'a search')
 
     await open('/searching/searches/new')
     await page.getByLabel('Cells').check()
@@ -97,28 +84,28 @@ describe('the search programme and searches', () => {
     await page.getByLabel('Something prohibited or unauthorised').check()
     await press(page, 'record-search')
     assert.equal(await page.locator('[data-qa=record-find]').count(), 1, 'a search with finds offers to record one')
-    await check(page, 'a search with finds', 'searching-search')
+    await checkPage(page, 'a search with finds', 'searching-search')
   })
 
   it('shows the searches, the programme met, coverage, the hub and the strategy', async () => {
     const page = await open('/searching/searches', { as: 'head-of-security' })
     assert.match((await page.locator('[data-qa=searches-count]').textContent()) ?? '', /^2 searches/)
-    await check(page, 'recent searches', 'searching-list')
+    await checkPage(page, 'recent searches', 'searching-list')
     await open('/searching/programme')
     assert.equal(await page.locator('[data-qa=overdue]').count(), 0, 'the planned search met the requirement')
-    await check(page, 'programme (met)')
+    await checkPage(page, 'programme (met)')
     await open('/searching/coverage')
     const aWing = (await page.getByRole('row', { name: /^A wing/ }).textContent()) ?? ''
     assert.match(aWing, /1\s*1 of \d+ planned/)
-    await check(page, 'coverage', 'searching-coverage')
+    await checkPage(page, 'coverage', 'searching-coverage')
     await open('/searching')
     assert.match(
       (await page.locator('[data-qa=hub-programme-counts]').textContent()) ?? '',
       /No planned search is overdue/,
     )
-    await check(page, 'hub')
+    await checkPage(page, 'hub')
     await open('/lss')
     assert.match((await page.locator('[data-qa=lss-searching-requirements]').textContent()) ?? '', /Cells, A wing/)
-    await check(page, 'LSS with the searching strategy', 'searching-lss')
+    await checkPage(page, 'LSS with the searching strategy', 'searching-lss')
   })
 })

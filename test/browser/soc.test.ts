@@ -5,12 +5,12 @@ import { addMonths } from '../../src/modules/soc/rules.ts'
 import { londonToday } from '../../src/platform/deadlines/deadlines.ts'
 import {
   assertErrorLinksLand,
-  assertNoAxeViolations,
   browserJourney,
+  checkPage,
   errorLinks,
   flash,
   press,
-  screenshot,
+  textOf,
   visit,
 } from '../support/browser.ts'
 import { importTestPrisoners, prisonerRecord } from '../support/fixtures.ts'
@@ -93,27 +93,17 @@ const journey = browserJourney(async server => {
 const open = journey.open
 
 /** axe over the page as it is, with an optional screenshot to look at. */
-async function check(page: Page, label: string, screenshotName?: string) {
-  if (screenshotName) await screenshot(page, screenshotName)
-  await assertNoAxeViolations(page, label)
-}
-
-/** The text of an element as a person reads it: line breaks and table cells become single spaces. */
-async function text(page: Page, dataQa: string) {
-  // biome-ignore lint/performance/useDomNodeTextContent: the text as rendered, so a line break or a cell is a space
-  return (await page.locator(`[data-qa=${dataQa}]`).first().innerText()).replace(/\s+/g, ' ').trim()
-}
 
 describe('serious and organised crime', () => {
   it('an analyst nominates two prisoners, after being told what is missing', async () => {
     const page = await open('/soc', { as: 'analyst' })
     assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Serious and organised crime')
-    assert.equal(await text(page, 'cohort-empty'), 'No one in the cohort that you can see.')
+    assert.equal(await textOf(page, 'cohort-empty'), 'No one in the cohort that you can see.')
     assert.equal(
       await page.locator('[data-qa=soc-links]').getByRole('link', { name: 'OCGM mapping and flags' }).count(),
       0,
     )
-    await check(page, 'cohort (empty, as analyst)')
+    await checkPage(page, 'cohort (empty, as analyst)')
 
     await Promise.all([page.waitForURL('**/soc/nominate'), page.locator('[data-qa=nominate]').click()])
     await press(page, 'save-nomination')
@@ -124,7 +114,7 @@ describe('serious and organised crime', () => {
       'Enter the rationale for the nomination',
     ])
     await assertErrorLinksLand(page)
-    await check(page, 'nominate with errors')
+    await checkPage(page, 'nominate with errors')
 
     await page.getByLabel('Prison number').fill('A1234BC')
     await page.getByLabel('Prison', { exact: true }).check()
@@ -137,8 +127,8 @@ describe('serious and organised crime', () => {
     await press(page, 'save-nomination')
     assert.equal(new URL(page.url()).pathname, '/soc/nominals/A1234BC')
     assert.equal(await flash(page), 'Success Nomination recorded for the next cohort selection meeting')
-    assert.match(await text(page, 'nomination'), /Prison: Security department, HMP Moorland/)
-    assert.match(await text(page, 'nomination'), /Managed under Lifetime Offender Management \(LOM\) \(Band 1\)/)
+    assert.match(await textOf(page, 'nomination'), /Prison: Security department, HMP Moorland/)
+    assert.match(await textOf(page, 'nomination'), /Managed under Lifetime Offender Management \(LOM\) \(Band 1\)/)
 
     await visit(page, journey.server.baseUrl, '/soc/nominate')
     await page.getByLabel('Prison number').fill('G4821KT')
@@ -150,12 +140,12 @@ describe('serious and organised crime', () => {
     assert.equal(new URL(page.url()).pathname, '/soc/nominals/G4821KT')
 
     await visit(page, journey.server.baseUrl, '/soc')
-    assert.match(await text(page, 'nominated'), /Mohammed Hussain A1234BC .* James O'Neill G4821KT/)
+    assert.match(await textOf(page, 'nominated'), /Mohammed Hussain A1234BC .* James O'Neill G4821KT/)
   })
 
   it('SOCU records a cohort selection meeting and decides the bands', async () => {
     const page = await open('/soc/meetings', { as: 'socu' })
-    assert.equal(await text(page, 'meetings-empty'), 'No meetings recorded yet.')
+    assert.equal(await textOf(page, 'meetings-empty'), 'No meetings recorded yet.')
     await press(page, 'record-meeting')
     assert.deepEqual(await errorLinks(page), [
       'Select the kind of meeting',
@@ -163,7 +153,7 @@ describe('serious and organised crime', () => {
       'Enter at least two attendees, one per line',
     ])
     await assertErrorLinksLand(page)
-    await check(page, 'meetings with errors')
+    await checkPage(page, 'meetings with errors')
 
     await page.getByLabel('Cohort selection meeting').check()
     await fillDate(page, 'Date held', TODAY)
@@ -175,7 +165,7 @@ describe('serious and organised crime', () => {
     await press(page, 'record-meeting')
     meetingPath = new URL(page.url()).pathname
     assert.match(meetingPath, /^\/soc\/meetings\/SOCM-\d{4}-\d{4}$/)
-    assert.match(await text(page, 'meeting-summary'), /Regional meeting Attendees NIU analyst RIU North East/)
+    assert.match(await textOf(page, 'meeting-summary'), /Regional meeting Attendees NIU analyst RIU North East/)
 
     await page.getByLabel('Person').selectOption('A1234BC')
     await page.getByLabel('Band 1').check()
@@ -188,21 +178,21 @@ describe('serious and organised crime', () => {
     assert.deepEqual(await errorLinks(page), ['Enter the reason the person is de-selected'])
     await assertErrorLinksLand(page)
     assert.equal(await page.getByLabel('Person').inputValue(), 'G4821KT', 'the answers are kept')
-    await check(page, 'meeting with an error')
+    await checkPage(page, 'meeting with an error')
 
     await page.getByLabel('Band 2').check()
     await press(page, 'record-decision')
-    assert.match(await text(page, 'decisions'), /Mohammed Hussain A1234BC Band 1 .* James O'Neill G4821KT Band 2/)
-    await check(page, 'meeting with decisions', 'soc-meeting')
+    assert.match(await textOf(page, 'decisions'), /Mohammed Hussain A1234BC Band 1 .* James O'Neill G4821KT Band 2/)
+    await checkPage(page, 'meeting with decisions', 'soc-meeting')
 
     await visit(page, journey.server.baseUrl, '/soc/meetings')
-    assert.match(await text(page, 'meetings'), /SOCM-\d{4}-\d{4} Cohort selection meeting .* Regional 5/)
-    await check(page, 'meetings')
+    assert.match(await textOf(page, 'meetings'), /SOCM-\d{4}-\d{4} Cohort selection meeting .* Regional 5/)
+    await checkPage(page, 'meetings')
   })
 
   it('SOCU builds the Band 1 case plan and records a review, each form showing only its own errors', async () => {
     const page = await open('/soc/nominals/A1234BC', { as: 'socu' })
-    const summary = await text(page, 'nominal-summary')
+    const summary = await textOf(page, 'nominal-summary')
     assert.match(summary, /^Band Band 1 Status In the cohort Prison /)
     assert.match(summary, /Next review .* Notify SOCU community team .* Community management plan /)
 
@@ -216,7 +206,7 @@ describe('serious and organised crime', () => {
     await assertErrorLinksLand(page)
     assert.equal(await page.locator('[data-qa=review-form] .govuk-error-message').count(), 0)
     assert.equal(await page.locator('[data-qa=trigger-form] .govuk-error-message').count(), 0)
-    await check(page, 'nominal with action errors')
+    await checkPage(page, 'nominal with action errors')
 
     await page.getByLabel('Action', { exact: true }).fill('Review visits and phone contacts with known associates')
     await page.getByLabel('Owner').fill('SOCU custody team')
@@ -225,7 +215,7 @@ describe('serious and organised crime', () => {
     await press(page, 'add-action')
     assert.equal(await flash(page), 'Success Action added to the case plan')
     assert.match(
-      await text(page, 'actions'),
+      await textOf(page, 'actions'),
       /Review visits and phone contacts .* Intelligence development SOCU custody team .* Open/,
     )
 
@@ -238,23 +228,23 @@ describe('serious and organised crime', () => {
     await assertErrorLinksLand(page)
     assert.equal(await reviewedOn.getByLabel('Day').inputValue(), '3', 'the boxes keep what was typed')
     assert.equal(await page.locator('[data-qa=action-form] .govuk-error-message').count(), 0)
-    await check(page, 'nominal with a half-filled review date', 'soc-nominal-date-error')
+    await checkPage(page, 'nominal with a half-filled review date', 'soc-nominal-date-error')
     await fillDate(page, 'Date of the review', TODAY)
     await page.getByLabel('Remains in the cohort at this band').check()
     await press(page, 'record-review')
     assert.equal(await flash(page), 'Success Review recorded')
-    assert.match(await text(page, 'reviews'), /Band 1 quarterly Remains in the cohort at this band/)
+    assert.match(await textOf(page, 'reviews'), /Band 1 quarterly Remains in the cohort at this band/)
 
     await page.getByLabel(/New status of the action/).selectOption('done')
     await press(page, 'update-action')
     assert.equal(await flash(page), 'Success Action updated')
-    assert.match(await text(page, 'actions'), /Done/)
-    await check(page, 'nominal as SOCU', 'soc-nominal')
+    assert.match(await textOf(page, 'actions'), /Done/)
+    await checkPage(page, 'nominal as SOCU', 'soc-nominal')
   })
 
   it('the analyst flags a trigger point, sees no plan details, and cannot flag one outside the cohort', async () => {
     const page = await open('/soc/nominals/A1234BC', { as: 'analyst' })
-    assert.match(await text(page, 'plan-withheld'), /Case plan details are need-to-know/)
+    assert.match(await textOf(page, 'plan-withheld'), /Case plan details are need-to-know/)
     assert.equal(await page.locator('[data-qa=actions]').count(), 0)
     assert.equal(await page.locator('[data-qa=review-form]').count(), 0)
 
@@ -265,15 +255,15 @@ describe('serious and organised crime', () => {
       'Enter the details',
     ])
     await assertErrorLinksLand(page)
-    await check(page, 'nominal as analyst with trigger errors')
+    await checkPage(page, 'nominal as analyst with trigger errors')
 
     await page.getByLabel('Trigger point').selectOption('cell-sharing')
     await fillDate(page, 'Date it happened', TODAY)
     await page.getByLabel('Details').fill('Moved into a shared cell with G4821KT on B wing.')
     await press(page, 'record-trigger')
     assert.equal(await flash(page), 'Success Trigger point recorded and flagged to SOCU')
-    assert.match(await text(page, 'triggers'), /Cell sharing Moved into a shared cell .* Adam Analyst Not yet seen/)
-    await check(page, 'nominal as analyst (no plan details)')
+    assert.match(await textOf(page, 'triggers'), /Cell sharing Moved into a shared cell .* Adam Analyst Not yet seen/)
+    await checkPage(page, 'nominal as analyst (no plan details)')
 
     // C3333CC is not in the cohort (and not in the analyst's prison): the error page says why, naming no one.
     const csrf = await page.locator('[data-qa=trigger-form] input[name=_csrf]').inputValue()
@@ -286,16 +276,16 @@ describe('serious and organised crime', () => {
 
   it('SOCU sees the trigger point in the work list and marks it seen', async () => {
     const page = await open('/soc', { as: 'socu' })
-    assert.match(await text(page, 'work-list'), /Mohammed Hussain A1234BC Band 1 Cell sharing .* Adam Analyst/)
-    assert.match(await text(page, 'cohort'), /2 people in the cohort .* Mohammed Hussain A1234BC Band 1 Moorland/)
-    await check(page, 'cohort with the work list', 'soc-cohort')
+    assert.match(await textOf(page, 'work-list'), /Mohammed Hussain A1234BC Band 1 Cell sharing .* Adam Analyst/)
+    assert.match(await textOf(page, 'cohort'), /2 people in the cohort .* Mohammed Hussain A1234BC Band 1 Moorland/)
+    await checkPage(page, 'cohort with the work list', 'soc-cohort')
 
     await press(page, 'mark-seen')
     assert.equal(await flash(page), 'Success Trigger point marked as seen')
     assert.equal(await page.locator('[data-qa=work-list]').count(), 0)
 
     await visit(page, journey.server.baseUrl, '/soc?band=2')
-    assert.match(await text(page, 'cohort'), /^1 person in Band 2 .* James O'Neill G4821KT Band 2/)
+    assert.match(await textOf(page, 'cohort'), /^1 person in Band 2 .* James O'Neill G4821KT Band 2/)
     assert.equal(await page.locator('[data-qa=band-filter] [aria-current=page]').textContent(), 'Band 2')
   })
 
@@ -308,14 +298,14 @@ describe('serious and organised crime', () => {
     await press(page, 'record-disruption')
     assert.equal(await flash(page), 'Success Disruption recorded for moderation')
     assert.match(
-      await text(page, 'disruptions'),
+      await textOf(page, 'disruptions'),
       /Mohammed Hussain A1234BC Cell search found two phones.* Major Awaiting the panel/,
     )
 
     await press(page, 'moderate')
     assert.deepEqual(await errorLinks(page), ['Select the panel’s decision'])
     await assertErrorLinksLand(page)
-    await check(page, 'disruptions with a moderation error', 'soc-disruptions')
+    await checkPage(page, 'disruptions with a moderation error', 'soc-disruptions')
 
     const form = page.locator('[data-qa=moderation-form]')
     await form.getByLabel('Downgraded').check()
@@ -324,20 +314,20 @@ describe('serious and organised crime', () => {
     await press(page, 'moderate')
     assert.equal(await flash(page), 'Success Moderation recorded')
     assert.match(
-      await text(page, 'disruptions'),
+      await textOf(page, 'disruptions'),
       /Downgraded Impact set to moderate Phones not yet linked to the group\./,
     )
     assert.equal(await page.locator('[data-qa=moderation-form]').count(), 0)
-    await check(page, 'disruptions')
+    await checkPage(page, 'disruptions')
   })
 
   it('SOCU imports the OCGM mapping, sees the flags reconciled, and matches a member by hand', async () => {
     const page = await open('/soc/ocgm', { as: 'socu' })
-    await check(page, 'ocgm (nothing imported)')
+    await checkPage(page, 'ocgm (nothing imported)')
     await press(page, 'import-ocgm')
     assert.deepEqual(await errorLinks(page), ['Select an OCGM mapping CSV file'])
     await assertErrorLinksLand(page)
-    await check(page, 'ocgm with an error')
+    await checkPage(page, 'ocgm with an error')
 
     await page.getByLabel('OCGM mapping file').setInputFiles({
       name: 'ocgm-mapping.csv',
@@ -345,30 +335,30 @@ describe('serious and organised crime', () => {
       buffer: Buffer.from(OCGM_CSV),
     })
     await press(page, 'import-ocgm')
-    const report = await text(page, 'ocgm-report')
+    const report = await textOf(page, 'ocgm-report')
     assert.match(report, /Lines in the file 4 Matched to a person 2 Not matched 1 Rejected 1/)
-    assert.deepEqual((await text(page, 'flags-added')).split(', ').sort(), ['A1234BC', 'C3333CC'])
-    assert.equal(await text(page, 'flags-closed'), 'None')
-    assert.match(await text(page, 'rejected'), /5 prison_number NOT-A-NUMBER is not a prison number$/)
-    assert.match(await text(page, 'report-unmatched'), /4 JAMES O'NEILL Not given Not given OCG-2002/)
+    assert.deepEqual((await textOf(page, 'flags-added')).split(', ').sort(), ['A1234BC', 'C3333CC'])
+    assert.equal(await textOf(page, 'flags-closed'), 'None')
+    assert.match(await textOf(page, 'rejected'), /5 prison_number NOT-A-NUMBER is not a prison number$/)
+    assert.match(await textOf(page, 'report-unmatched'), /4 JAMES O'NEILL Not given Not given OCG-2002/)
     assert.match(
-      await text(page, 'groups'),
+      await textOf(page, 'groups'),
       /OCG-1001 Moorland supply network Tier 2 Mohammed Hussain A1234BC \(Principal\)/,
     )
-    assert.match(await text(page, 'groups'), /JAMES O'NEILL Not held or not visible \(Associate\)/)
-    await check(page, 'ocgm with the reconciliation report', 'soc-ocgm')
+    assert.match(await textOf(page, 'groups'), /JAMES O'NEILL Not held or not visible \(Associate\)/)
+    await checkPage(page, 'ocgm with the reconciliation report', 'soc-ocgm')
 
     await press(page, 'resolve')
     assert.deepEqual(await errorLinks(page), ['Enter a prison number, like A1234BC'])
     await assertErrorLinksLand(page)
-    await check(page, 'ocgm with a resolve error')
+    await checkPage(page, 'ocgm with a resolve error')
 
     await page.getByLabel("Prison number of JAMES O'NEILL").fill('G4821KT')
     await press(page, 'resolve')
     assert.equal(await flash(page), 'Success Member matched and the OCG nominal flag reconciled')
-    assert.equal(await text(page, 'unmatched-empty'), 'Every member of the mapping is matched.')
-    assert.match(await text(page, 'groups'), /James O'Neill G4821KT \(Associate\)/)
-    assert.match(await text(page, 'imports'), /ocgm-mapping\.csv Sam Okafor 4 2 1 1 2 0/)
+    assert.equal(await textOf(page, 'unmatched-empty'), 'Every member of the mapping is matched.')
+    assert.match(await textOf(page, 'groups'), /James O'Neill G4821KT \(Associate\)/)
+    assert.match(await textOf(page, 'imports'), /ocgm-mapping\.csv Sam Okafor 4 2 1 1 2 0/)
   })
 
   it('SOCU takes an equality dip sample by ethnicity for Moorland and records it', async () => {
@@ -377,21 +367,21 @@ describe('serious and organised crime', () => {
     await page.getByLabel('Protected characteristic').selectOption('ethnicity')
     await press(page, 'take-sample')
     assert.equal(new URL(page.url()).search, '?scope=MDI&characteristic=ethnicity')
-    const sample = await text(page, 'sample')
+    const sample = await textOf(page, 'sample')
     assert.match(sample, /Asian or Asian British: Pakistani 1 3 50% 37\.5% 1\.33 \(\d\.\d\d to \d\.\d\d\)/)
     assert.match(sample, /White: British 1 3 50% 37\.5%/)
     assert.match(sample, /Black or Black British: Caribbean 0 2 0% 25% None in the cohort/)
-    assert.equal(await text(page, 'sample-flagged'), 'No group is flagged as disproportionate.')
-    await check(page, 'dip sample', 'soc-dip-sample')
+    assert.equal(await textOf(page, 'sample-flagged'), 'No group is flagged as disproportionate.')
+    await checkPage(page, 'dip sample', 'soc-dip-sample')
 
     await page.getByLabel('Corrective action (optional)').fill('None needed: numbers too small to show a difference.')
     await press(page, 'record-sample')
     assert.equal(await flash(page), 'Success Dip sample recorded')
     assert.match(
-      await text(page, 'samples'),
+      await textOf(page, 'samples'),
       /Moorland \(HMP & YOI\) Ethnicity Sam Okafor None None needed: numbers too small/,
     )
-    await check(page, 'dip samples with a recorded sample')
+    await checkPage(page, 'dip samples with a recorded sample')
   })
 
   it('SOCU records a quarterly assurance visit', async () => {
@@ -399,37 +389,37 @@ describe('serious and organised crime', () => {
     await press(page, 'record-visit')
     assert.deepEqual(await errorLinks(page), ['Select the prison', 'Enter the date of the visit', 'Enter the findings'])
     await assertErrorLinksLand(page)
-    await check(page, 'visits with errors')
+    await checkPage(page, 'visits with errors')
 
     await page.getByLabel('Prison', { exact: true }).selectOption('MDI')
     await fillDate(page, 'Date of the visit', TODAY)
     await page.getByLabel('Findings').fill('Band 1 briefings held monthly.\nTrigger points flagged within a day.')
     await press(page, 'record-visit')
     assert.equal(await flash(page), 'Success Assurance visit recorded')
-    assert.match(await text(page, 'visits'), /Moorland \(HMP & YOI\) .* Sam Okafor Band 1 briefings held monthly\./)
-    await check(page, 'visits')
+    assert.match(await textOf(page, 'visits'), /Moorland \(HMP & YOI\) .* Sam Okafor Band 1 briefings held monthly\./)
+    await checkPage(page, 'visits')
   })
 
   it('the Governor reads the Band 1 briefing, and the profile shows the SOC panel', async () => {
     const page = await open('/soc/briefing', { as: 'governor' })
     assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Band 1 briefing: Moorland (HMP & YOI)')
-    assert.equal(await text(page, 'briefing-count'), '1 Band 1 nominal is held at Moorland (HMP & YOI).')
+    assert.equal(await textOf(page, 'briefing-count'), '1 Band 1 nominal is held at Moorland (HMP & YOI).')
     const nominal = page.locator('[data-qa=briefing-nominal]')
     assert.equal(await nominal.count(), 1)
-    assert.match(await text(page, 'briefing-triggers'), /Cell sharing Moved into a shared cell/)
+    assert.match(await textOf(page, 'briefing-triggers'), /Cell sharing Moved into a shared cell/)
     assert.match(
-      await text(page, 'briefing-disruptions'),
+      await textOf(page, 'briefing-disruptions'),
       /Cell search found two phones.* Moderate \(recorded as major\) Downgraded/,
     )
-    await check(page, 'briefing', 'soc-briefing')
+    await checkPage(page, 'briefing', 'soc-briefing')
 
     await visit(page, journey.server.baseUrl, '/people/A1234BC')
     assert.match(
-      await text(page, 'soc-panel'),
+      await textOf(page, 'soc-panel'),
       /Band Band 1 Status In the cohort Selected on .* OCG-1001 Moorland supply network Principal/,
     )
     await Promise.all([page.waitForURL('**/soc/nominals/A1234BC'), page.locator('[data-qa=soc-record-link]').click()])
-    assert.match(await text(page, 'groups'), /OCG-1001 Moorland supply network Tier 2 Principal/)
+    assert.match(await textOf(page, 'groups'), /OCG-1001 Moorland supply network Tier 2 Principal/)
     assert.equal(await page.locator('[data-qa=trigger-form]').count(), 0, 'a Governor reads, and does not record')
   })
 })

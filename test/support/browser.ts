@@ -239,3 +239,15 @@ export async function assertErrorLinksLand(page: Page) {
 export async function flash(page: Page) {
   return ((await page.locator('.govuk-notification-banner--success').textContent()) ?? '').replace(/\s+/g, ' ').trim()
 }
+
+/** A page photographed (when a name is given) and checked with axe. */
+export async function checkPage(page: Page, label: string, screenshotName?: string) {
+  if (screenshotName) await screenshot(page, screenshotName)
+  await assertNoAxeViolations(page, label)
+}
+
+/** The text of an element as a person reads it: line breaks and table cells become single spaces. */
+export async function textOf(page: Page, dataQa: string) {
+  // biome-ignore lint/performance/useDomNodeTextContent: the text as rendered, so a line break or a cell is a space
+  return (await page.locator(`[data-qa=${dataQa}]`).first().innerText()).replace(/\s+/g, ' ').trim()
+}
