@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { drawCode, drawReference, parseReference, REFERENCE_ALPHABET, referencePattern } from './codes.ts'
+import {
+  drawCode,
+  drawReference,
+  insertUnderDrawnReference,
+  parseReference,
+  REFERENCE_ALPHABET,
+  referencePattern,
+} from './codes.ts'
 
 /** A seeded source of bytes (mulberry32), so a test draws the same codes every run. */
 function seeded(seed: number) {
@@ -39,5 +46,25 @@ describe('drawn references', () => {
     assert.equal(parseReference('EX', ref.replaceAll('-', '\u2013')), ref)
     assert.equal(parseReference('FD', ref), null, 'another prefix is another kind of record')
     assert.equal(parseReference('EX', 'EX-MDI-2026-OOOOOO'), null, 'look-alikes are not in the alphabet')
+  })
+
+  it('draws again while a reference is taken, and gives up after ten draws or when told to stop', async () => {
+    const taken = new Set(['A', 'B'])
+    const drawn = ['A', 'B', 'C'][Symbol.iterator]()
+    const insert = async (ref: string) => (taken.has(ref) ? undefined : { ref })
+    assert.deepEqual(await insertUnderDrawnReference('test', () => drawn.next().value as string, insert), { ref: 'C' })
+    await assert.rejects(
+      insertUnderDrawnReference('test', () => 'A', insert),
+      /No free test reference in 10 draws/,
+    )
+    assert.equal(
+      await insertUnderDrawnReference(
+        'test',
+        () => 'A',
+        insert,
+        async () => true,
+      ),
+      null,
+    )
   })
 })

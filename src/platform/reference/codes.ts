@@ -54,3 +54,35 @@ export function writtenForm(prefix: string, typed: string): string | null {
   const parts = new RegExp(`^${prefix}([A-Z]{3})(\\d{4})([0-9A-Z]{${CODE_LENGTH}})$`).exec(compact)
   return parts ? `${prefix}-${parts[1]}-${parts[2]}-${parts[3]}` : null
 }
+
+/** Draws before giving up: with 86 million codes a prison and year, even a second draw is rare. */
+const DRAWS = 10
+
+/**
+ * Inserts a record under a drawn reference, drawing again while the reference is taken. `insert` answers the record
+ * or nothing when the reference was taken (an insert that does nothing on conflict), or `stop` to give up at once.
+ */
+export async function insertUnderDrawnReference<T>(
+  what: string,
+  draw: () => string,
+  insert: (ref: string) => Promise<T | undefined>,
+): Promise<T>
+export async function insertUnderDrawnReference<T>(
+  what: string,
+  draw: () => string,
+  insert: (ref: string) => Promise<T | undefined>,
+  stop: () => Promise<boolean>,
+): Promise<T | null>
+export async function insertUnderDrawnReference<T>(
+  what: string,
+  draw: () => string,
+  insert: (ref: string) => Promise<T | undefined>,
+  stop: () => Promise<boolean> = async () => false,
+): Promise<T | null> {
+  for (let attempt = 0; attempt < DRAWS; attempt++) {
+    const inserted = await insert(draw())
+    if (inserted !== undefined) return inserted
+    if (await stop()) return null
+  }
+  throw new Error(`No free ${what} reference in ${DRAWS} draws`)
+}

@@ -2,6 +2,7 @@ import type { Insertable } from 'kysely'
 import type { CurrentUser } from '../../../platform/access/user.ts'
 import { visibleTo } from '../../../platform/access/user.ts'
 import type { Executor } from '../../../platform/db/database.ts'
+import { insertUnderDrawnReference } from '../../../platform/reference/codes.ts'
 import type {
   SearchingCustodyEventTable,
   SearchingExhibitTable,
@@ -23,26 +24,20 @@ export function visibleFindByRef(db: Executor, user: Scope, ref: string) {
     .executeTakeFirst()
 }
 
-/** Draws of a reference before giving up: with 86 million codes a prison and year, a second draw is already rare. */
-const REFERENCE_DRAWS = 10
-
 /** A new exhibit under a reference from `drawRef`; a reference already taken is drawn again without failing. */
 export async function insertExhibit(
   db: Executor,
   exhibit: Omit<Insertable<SearchingExhibitTable>, 'ref'>,
   drawRef: () => string,
 ) {
-  for (let draw = 0; draw < REFERENCE_DRAWS; draw++) {
-    const ref = drawRef()
-    const inserted = await db
+  return insertUnderDrawnReference('exhibit', drawRef, ref =>
+    db
       .insertInto('searchingExhibit')
       .values({ ...exhibit, ref })
       .onConflict(oc => oc.column('ref').doNothing())
       .returning(['id', 'ref'])
-      .executeTakeFirst()
-    if (inserted) return inserted
-  }
-  throw new Error(`No free exhibit reference in ${REFERENCE_DRAWS} draws`)
+      .executeTakeFirst(),
+  )
 }
 
 const EXHIBIT_COLUMNS = [

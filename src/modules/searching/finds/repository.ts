@@ -1,6 +1,7 @@
 import { type Expression, type Insertable, type SqlBool, sql } from 'kysely'
 import { type CurrentUser, visibleTo } from '../../../platform/access/user.ts'
 import type { Executor } from '../../../platform/db/database.ts'
+import { insertUnderDrawnReference } from '../../../platform/reference/codes.ts'
 import { visibleReport } from '../../intelligence/repository.ts'
 import { visibleNominals } from '../../people/repository.ts'
 import type { SearchingFindTable } from '../tables.ts'
@@ -18,26 +19,20 @@ const visibleFind = (viewer: Viewer, alias = 'f') => visibleTo(viewer, { establi
 const startOfLondonDay = (day: string) => sql<Date>`(${day}::date::timestamp at time zone 'Europe/London')`
 const londonMonth = (column: string) => sql<string>`to_char(${sql.ref(column)} at time zone 'Europe/London', 'YYYY-MM')`
 
-/** Draws of a reference before giving up: with 86 million codes a prison and year, a second draw is already rare. */
-const REFERENCE_DRAWS = 10
-
 /** A new find under a reference from `drawRef`; a reference already taken is drawn again. */
 export async function insertFind(
   db: Executor,
   find: Omit<Insertable<SearchingFindTable>, 'ref'>,
   drawRef: () => string,
 ) {
-  for (let draw = 0; draw < REFERENCE_DRAWS; draw++) {
-    const ref = drawRef()
-    const inserted = await db
+  return insertUnderDrawnReference('find', drawRef, ref =>
+    db
       .insertInto('searchingFind')
       .values({ ...find, ref })
       .onConflict(oc => oc.column('ref').doNothing())
-      .returning('id')
-      .executeTakeFirst()
-    if (inserted) return { id: inserted.id, ref }
-  }
-  throw new Error(`No free find reference in ${REFERENCE_DRAWS} draws`)
+      .returning(['id', 'ref'])
+      .executeTakeFirst(),
+  )
 }
 
 export async function linkFindPeople(db: Executor, findId: string, nominalIds: readonly string[]) {

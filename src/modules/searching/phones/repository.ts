@@ -1,6 +1,7 @@
 import { type Insertable, sql } from 'kysely'
 import { type CurrentUser, visibleTo } from '../../../platform/access/user.ts'
 import type { Executor } from '../../../platform/db/database.ts'
+import { insertUnderDrawnReference } from '../../../platform/reference/codes.ts'
 import type { SearchingInterrogationTable } from '../tables.ts'
 
 // Seized phones and SIM cards (output 15): requests to interrogate them and their results. Interrogations carry their
@@ -12,9 +13,6 @@ const visibleInterrogation = (viewer: Viewer) => visibleTo(viewer, { establishme
 
 /** The categories of find that are interrogated (rules.ts, `needsInterrogation`). */
 const PHONE_CATEGORIES = ['mobile-phone', 'sim-card']
-
-/** Draws of a reference before giving up: with 86 million codes a prison and year, a second draw is already rare. */
-const REFERENCE_DRAWS = 10
 
 /** A find at one of the viewer's prisons, as an interrogation needs it. */
 export function phoneFind(db: Executor, viewer: Viewer, ref: string) {
@@ -57,18 +55,18 @@ export async function insertInterrogation(
   interrogation: Omit<Insertable<SearchingInterrogationTable>, 'ref'>,
   drawRef: () => string,
 ) {
-  for (let draw = 0; draw < REFERENCE_DRAWS; draw++) {
-    const ref = drawRef()
-    const inserted = await db
-      .insertInto('searchingInterrogation')
-      .values({ ...interrogation, ref })
-      .onConflict(oc => oc.doNothing())
-      .returning('id')
-      .executeTakeFirst()
-    if (inserted) return { id: inserted.id, ref }
-    if (await awaitingInterrogationOf(db, interrogation.findId)) return null
-  }
-  throw new Error(`No free interrogation reference in ${REFERENCE_DRAWS} draws`)
+  return insertUnderDrawnReference(
+    'interrogation',
+    drawRef,
+    ref =>
+      db
+        .insertInto('searchingInterrogation')
+        .values({ ...interrogation, ref })
+        .onConflict(oc => oc.doNothing())
+        .returning(['id', 'ref'])
+        .executeTakeFirst(),
+    async () => Boolean(await awaitingInterrogationOf(db, interrogation.findId)),
+  )
 }
 
 /** Where an interrogation is held, whoever asks: only to audit a denied look, never shown. */

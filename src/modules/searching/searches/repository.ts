@@ -1,6 +1,7 @@
 import { type Insertable, sql, type Updateable } from 'kysely'
 import { type CurrentUser, visibleTo } from '../../../platform/access/user.ts'
 import type { Executor } from '../../../platform/db/database.ts'
+import { insertUnderDrawnReference } from '../../../platform/reference/codes.ts'
 import { visibleReport } from '../../intelligence/repository.ts'
 import type { SearchingRequirementTable, SearchingSearchTable } from '../tables.ts'
 
@@ -8,7 +9,6 @@ import type { SearchingRequirementTable, SearchingSearchTable } from '../tables.
 // cases check the prison is in the user's scope before asking.
 
 /** Tries before giving up on drawing a free search reference: with six drawn characters a clash is rare. */
-const REFERENCE_DRAWS = 5
 
 /** A prison as the search programme needs it: its name, and whether it is in the high security estate. */
 export function searchingEstablishment(db: Executor, code: string) {
@@ -66,17 +66,14 @@ export async function insertSearch(
   search: Omit<Insertable<SearchingSearchTable>, 'ref'>,
   drawRef: () => string,
 ) {
-  for (let draw = 0; draw < REFERENCE_DRAWS; draw++) {
-    const ref = drawRef()
-    const inserted = await db
+  return insertUnderDrawnReference('search', drawRef, ref =>
+    db
       .insertInto('searchingSearch')
       .values({ ...search, ref })
       .onConflict(oc => oc.column('ref').doNothing())
       .returning(['id', 'ref'])
-      .executeTakeFirst()
-    if (inserted) return inserted
-  }
-  throw new Error(`No free search reference in ${REFERENCE_DRAWS} draws`)
+      .executeTakeFirst(),
+  )
 }
 
 const SEARCH_COLUMNS = [
