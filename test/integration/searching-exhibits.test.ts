@@ -73,10 +73,14 @@ const audited = (action: string, subjectId: string) =>
 function pdfText(pdf: Buffer) {
   const raw = pdf.toString('latin1')
   let text = ''
-  for (const match of raw.matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)) {
+  // Each stream is read by the length its dictionary gives: compressed bytes may end in a carriage return, which a
+  // pattern looking for the line before `endstream` would cut off.
+  for (const match of raw.matchAll(/\/Length (\d+)[^>]*>>\s*stream\r?\n/g)) {
+    const start = (match.index ?? 0) + match[0].length
+    const data = Buffer.from(raw.slice(start, start + Number(match[1])), 'latin1')
     const content = (() => {
       try {
-        return inflateSync(Buffer.from(match[1], 'latin1')).toString('latin1')
+        return inflateSync(data).toString('latin1')
       } catch {
         return ''
       }
